@@ -1,0 +1,88 @@
+"""Command-line tools: `flask users …` for accounts and `flask icp …` for the office's data."""
+import secrets
+import sys
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from icp.extensions import db
+from models import User
+from models.choices import ROLES
+
+users_cli = AppGroup("users", help="管理使用者帳號 / Manage user accounts.")
+icp_cli = AppGroup("icp", help="工業合作計畫辦公室資料 / The office's data.")
+
+MIN_PASSWORD = 8
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < MIN_PASSWORD:
+        raise click.ClickException(f"password must be at least {MIN_PASSWORD} characters")
+    return password
+
+
+def user_create(*, username: str, role: str, password: str, display_name: str | None = None) -> User:
+    if db.session.scalar(select(User).where(User.username == username)) is not None:
+        raise click.ClickException(f"user {username!r} already exists")
+    user = User(username=username, role=role, display_name=display_name, active=True)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), default="viewer", show_default=True)
+@click.option("--display-name", default=None)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
+def users_create(username: str, role: str, display_name: str | None, password_stdin: bool) -> None:
+    """Create USERNAME with ROLE; asks for the password."""
+    user_create(username=username, role=role, password=_read_password(password_stdin), display_name=display_name)
+    click.echo(f"created {username} ({role})")
+
+
+@users_cli.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
+def users_set_password(username: str, password_stdin: bool) -> None:
+    """Set a new password for USERNAME."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    user.set_password(_read_password(password_stdin))
+    db.session.commit()
+    click.echo(f"password changed for {username}")
+
+
+@users_cli.command("list")
+def users_list() -> None:
+    """List every account with its role and whether it is active."""
+    for user in db.session.scalars(select(User).order_by(User.username)):
+        click.echo(f"{user.username}\t{user.role}\t{'active' if user.active else 'inactive'}\t{user.display_name or ''}")
+
+
+@users_cli.command("ensure-admin")
+def users_ensure_admin() -> None:
+    """Create an `admin` account with a random password, printed once, when no account exists yet."""
+    if db.session.scalar(select(func.count()).select_from(User)):
+        click.echo("users exist; no account created")
+        return
+    password = secrets.token_urlsafe(12)
+    user_create(username="admin", role="admin", password=password, display_name="系統管理者")
+    click.echo(f"created admin account — username: admin  password: {password}  (shown once; change it with "
+               f"`flask users set-password admin`)")
+
+
+@icp_cli.command("demo")
+def icp_demo() -> None:
+    """Fill an empty database with the 2011 office of the seed report (idempotent)."""
+    from icp.demo import demo_load
+
+    created = demo_load()
+    click.echo(f"demo data: {created} records created" if created else "demo data already present; nothing added")

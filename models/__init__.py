@@ -1,0 +1,16 @@
+"""All models of the ICP records system, one module per aggregate."""
+from models.agreement import (Agreement, BankedCredit, CaseDecision, ExportControlPledge, FeeRule, FeedbackFee,
+                              IcpCase, MultiplierRule, Procurement, ProgressReport, case_firm)
+from models.meeting import (CapabilityAssessment, CaseReview, DemandItem, Event, FactoryVisit, Meeting, Publication,
+                            TrainingSession, assessment_firm, event_firm, meeting_expert)
+from models.office import AnnualTarget, Award, BudgetLine, OverseasTrip, PlanChange
+from models.organisation import Agency, Contractor, DomesticFirm, Expert
+from models.user import Attachment, User
+
+__all__ = [
+    "Agency", "Agreement", "AnnualTarget", "Attachment", "Award", "BankedCredit", "BudgetLine", "CapabilityAssessment",
+    "CaseDecision", "CaseReview", "Contractor", "DemandItem", "DomesticFirm", "Event", "Expert", "ExportControlPledge",
+    "FactoryVisit", "FeeRule", "FeedbackFee", "IcpCase", "Meeting", "MultiplierRule", "OverseasTrip", "PlanChange",
+    "Procurement", "ProgressReport", "Publication", "TrainingSession", "User",
+    "assessment_firm", "case_firm", "event_firm", "meeting_expert",
+]
