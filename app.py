@@ -19,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from icp.i18n import locale_select
+    from icp import sqlite  # noqa: F401  (foreign keys on for SQLite connections)
     from icp.ledger import ledger_register
 
     import models  # noqa: F401  (every model on the metadata before migrations look at it)

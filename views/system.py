@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import current_app, send_file
 from flask_admin import expose
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from wtforms import FileField, PasswordField, SelectField
 from wtforms.validators import Length, Optional
@@ -36,7 +36,7 @@ class UserView(RecordView):
     def validate_form(self, form) -> bool:
         valid = super().validate_form(form)
         if valid and "password" in form and not form.password.data and self._is_creating():
-            form.password.errors = [_l("新使用者須設定密碼（至少 8 個字元）")]
+            form.password.errors = [_("新使用者須設定密碼（至少 8 個字元）")]
             return False
         return valid
 
@@ -75,17 +75,17 @@ class AttachmentView(RecordView):
         creating = self._is_creating()
         if not upload or not getattr(upload, "filename", ""):
             if creating:
-                form.file.errors = [_l("請選擇要上傳的檔案")]
+                form.file.errors = [_("請選擇要上傳的檔案")]
                 return False
             return True
         data = upload.read()
         upload.seek(0)
         limit = current_app.config["ATTACHMENT_MAX_BYTES"]
         if len(data) > limit:
-            form.file.errors = [_l("檔案超過 %(mb)d MB 上限", mb=limit // (1024 * 1024))]
+            form.file.errors = [_("檔案超過 %(mb)d MB 上限", mb=limit // (1024 * 1024))]
             return False
         if _sniff_type(upload.mimetype, data) is None:
-            form.file.errors = [_l("只接受 PDF、PNG、JPEG、Word、Excel 或純文字檔")]
+            form.file.errors = [_("只接受 PDF、PNG、JPEG、Word、Excel 或純文字檔")]
             return False
         return True
 

@@ -1,0 +1,90 @@
+"""Fixtures: a fresh app and empty database per test, on SQLite or (TEST_DATABASE_URL) PostgreSQL."""
+import os
+import re
+
+import pytest
+from sqlalchemy import text
+
+from app import create_app
+from icp.extensions import db
+from models import User
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+PASSWORD = "correct-horse-battery"
+
+
+def _wipe(database) -> None:
+    if database.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in database.metadata.sorted_tables)
+        database.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        database.session.commit()
+
+
+@pytest.fixture()
+def app(tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
+        "ATTACHMENT_DIR": str(tmp_path / "attachments"),
+    })
+    with app.app_context():
+        db.create_all()
+        _wipe(db)
+        yield app
+        db.session.remove()
+        _wipe(db)
+        if db.engine.dialect.name == "sqlite":
+            db.drop_all()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def user_make(role: str, username: str | None = None) -> User:
+    user = User(username=username or role, role=role, display_name=role, active=True)
+    user.set_password(PASSWORD)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def login(client, username: str, password: str = PASSWORD):
+    page = client.get("/login")
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": csrf_from(page.text)})
+
+
+@pytest.fixture()
+def client_as(app):
+    """client_as(role) → a test client logged in as a new user with that role."""
+    def make(role: str):
+        client = app.test_client()
+        user_make(role, username=f"{role}-user")
+        response = login(client, f"{role}-user")
+        assert response.status_code == 302, response.text
+        return client
+    return make
+
+
+@pytest.fixture()
+def editor(client_as):
+    return client_as("editor")
+
+
+@pytest.fixture()
+def viewer(client_as):
+    return client_as("viewer")
+
+
+@pytest.fixture()
+def admin(client_as):
+    return client_as("admin")
