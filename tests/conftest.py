@@ -3,6 +3,7 @@ import os
 import re
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from app import create_app
@@ -20,6 +21,18 @@ def _wipe(database) -> None:
         database.session.commit()
 
 
+class RequestIsolatedClient(FlaskClient):
+    """Each request gets its own app context, as in production.
+
+    The test itself holds an app context for its database work; without this, every request would
+    share that context's `g`, so the logged-in user and the chosen language would leak between requests.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture()
 def app(tmp_path):
     app = create_app({
@@ -28,6 +41,7 @@ def app(tmp_path):
         "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
         "ATTACHMENT_DIR": str(tmp_path / "attachments"),
     })
+    app.test_client_class = RequestIsolatedClient
     with app.app_context():
         db.create_all()
         _wipe(db)

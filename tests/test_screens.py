@@ -60,9 +60,11 @@ def test_screen_create_edit_view_delete_as_editor(app, client_as, endpoint):
 
     listing = editor.get(f"/admin/{endpoint}/")
     assert listing.status_code == 200
-    response = editor.post(f"/admin/{endpoint}/delete/", data={"id": record.id, "csrf_token": csrf_from(listing.text)})
+    record_id = record.id
+    response = editor.post(f"/admin/{endpoint}/delete/", data={"id": record_id, "csrf_token": csrf_from(listing.text)})
     assert response.status_code == 302
-    assert db.session.get(model, record.id) is None
+    db.session.expire_all()
+    assert db.session.get(model, record_id) is None
     assert count(model) == before
 
 

@@ -1,9 +1,11 @@
 """The admin site: init_admin(app) builds a new Admin per app (a module-level Admin breaks test apps)."""
+from pathlib import Path
+
+import flask_admin
 from flask import Flask
-from flask_admin import Admin
+from flask_admin import Admin, babel as admin_babel
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
-from pathlib import Path
 
 from models import Attachment, User
 from views.base import SecureIndexView
@@ -11,15 +13,25 @@ from views.records import RECORD_SCREENS, SYSTEM
 from views.system import AttachmentView, UserView
 
 TRANSLATIONS = str(Path(__file__).resolve().parent.parent / "icp" / "translations")
+FLASK_ADMIN_TRANSLATIONS = str(Path(flask_admin.__file__).resolve().parent / "translations")
+
+
+def _prefer_office_admin_catalogue() -> None:
+    """Flask-Admin's zh_Hant_TW catalogue uses mainland terms (保存, 導出) and its .mo lags its .po.
+
+    Flask-Babel merges catalogues in directory order, later ones winning, and Flask-Admin puts an
+    Admin's `translations_path` first; so our corrected `admin` catalogue is appended after its own.
+    """
+    admin_babel.domain._translation_directories = [FLASK_ADMIN_TRANSLATIONS, TRANSLATIONS]
 
 
 def init_admin(app: Flask) -> Admin:
+    _prefer_office_admin_catalogue()
     admin = Admin(
         app,
         name=_l("工業合作計畫辦公室"),
         index_view=SecureIndexView(name=_l("首頁"), url="/admin"),
         theme=Bootstrap4Theme(swatch="cerulean", base_template="admin/office_base.html"),
-        translations_path=TRANSLATIONS,
     )
     for view_class, model, name, category, endpoint in RECORD_SCREENS:
         admin.add_view(view_class(model, name=name, category=category, endpoint=endpoint))

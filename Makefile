@@ -1,0 +1,51 @@
+# Two commands do everything on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+export FLASK_APP := app.py
+
+.PHONY: run test test-sqlite test-postgres setup db translations clean
+
+run: setup db
+	@$(BIN)/flask icp demo
+	@$(BIN)/flask users ensure-admin
+	@echo "ICP records system: http://127.0.0.1:$(PORT)/login"
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: setup test-sqlite test-postgres
+
+test-sqlite:
+	@echo "== test suite on SQLite =="
+	$(BIN)/pytest -q -p no:cacheprovider tests
+
+# The PostgreSQL pass runs whenever the server answers; REQUIRE_POSTGRES=1 makes its absence a failure.
+test-postgres:
+	@if $(BIN)/python -c "import sqlalchemy as sa; sa.create_engine('$(TEST_POSTGRES_URL)').connect().close()" 2>/dev/null; then \
+		echo "== test suite on PostgreSQL ($(TEST_POSTGRES_URL)) =="; \
+		TEST_DATABASE_URL='$(TEST_POSTGRES_URL)' $(BIN)/pytest -q -p no:cacheprovider tests; \
+	elif [ "$(REQUIRE_POSTGRES)" = "1" ]; then \
+		echo "PostgreSQL at $(TEST_POSTGRES_URL) is not reachable and REQUIRE_POSTGRES=1"; exit 1; \
+	else \
+		echo "== PostgreSQL at $(TEST_POSTGRES_URL) not reachable: PostgreSQL pass not run =="; \
+	fi
+
+setup: $(VENV)/.installed translations
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+translations: $(VENV)/.installed
+	@$(BIN)/pybabel compile --use-fuzzy -d icp/translations -D messages >/dev/null 2>&1 || true
+	@$(BIN)/pybabel compile -d icp/translations -D admin >/dev/null 2>&1 || true
+
+db: setup
+	@mkdir -p instance
+	$(BIN)/flask db upgrade
+
+clean:
+	rm -rf $(VENV) instance/icp.sqlite
