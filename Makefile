@@ -6,7 +6,7 @@ PORT ?= 5000
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export FLASK_APP := app.py
 
-.PHONY: run test test-sqlite test-postgres setup db translations clean
+.PHONY: run test test-sqlite test-postgres setup db translations messages clean
 
 run: setup db
 	@$(BIN)/flask icp demo
@@ -40,8 +40,14 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile --use-fuzzy -d icp/translations -D messages >/dev/null 2>&1 || true
-	@$(BIN)/pybabel compile -d icp/translations -D admin >/dev/null 2>&1 || true
+	@$(BIN)/pybabel compile -d icp/translations -D messages >/dev/null
+	@$(BIN)/pybabel compile -d icp/translations -D admin >/dev/null
+
+# After changing user-facing text: refresh the catalogue template and the English catalogue, then translate.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -k label --no-location --sort-output \
+		-o icp/translations/messages.pot .
+	$(BIN)/pybabel update -q -i icp/translations/messages.pot -d icp/translations -D messages
 
 db: setup
 	@mkdir -p instance
