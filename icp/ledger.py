@@ -13,12 +13,13 @@ from models.choices import CASE_STATUS_NEW
 
 def case_status_of(decisions) -> str:
     """A case's status is its latest decision (by meeting date, then entry order); none yet: 申請中."""
-    def order(decision):
+    def order(entry):
+        position, decision = entry
         held_on = decision.meeting.held_on if decision.meeting else None
-        return (held_on is not None, held_on, decision.id is None, decision.id or 0)
+        return (held_on is not None, held_on, decision.id is None, decision.id or 0, position)
 
     decisions = list(decisions)
-    return max(decisions, key=order).kind if decisions else CASE_STATUS_NEW
+    return max(enumerate(decisions), key=order)[1].kind if decisions else CASE_STATUS_NEW
 
 
 def _before_flush(session: Session, _context, _instances) -> None:

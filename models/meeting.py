@@ -126,6 +126,7 @@ class TrainingSession(Record):
     organiser: Mapped[str | None] = mapped_column(String(200), info=label("主辦單位"))
     trainees: Mapped[int] = mapped_column(default=0, info=label("受訓人次"))
     hours: Mapped[Decimal | None] = mapped_column(db.Numeric(6, 1), info=label("時數"))
+    note: Mapped[str | None] = mapped_column(Text, info=label("備註"))
 
     def __str__(self) -> str:
         return self.title

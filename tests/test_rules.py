@@ -49,3 +49,14 @@ def test_roc_dates_are_written_as_the_office_writes_them():
     assert roc_date_table(date(2011, 3, 17)) == "100.03.17"
     assert roc_date_text(date(2011, 3, 17)) == "100年3月17日"
     assert roc_date_table(None) == ""
+
+
+def test_case_status_is_the_latest_decision_with_entry_order_breaking_ties():
+    from types import SimpleNamespace as Row
+    from icp.ledger import case_status_of
+
+    march, june = Row(held_on=date(2011, 3, 17)), Row(held_on=date(2011, 6, 2))
+    assert case_status_of([]) == "申請中"
+    assert case_status_of([Row(kind="實核通過", meeting=june, id=1), Row(kind="預核通過", meeting=march, id=2)]) == "實核通過"
+    # two unsaved decisions at one meeting: the one entered last is the case's status
+    assert case_status_of([Row(kind="結案", meeting=june, id=None), Row(kind="額度留存", meeting=june, id=None)]) == "額度留存"
