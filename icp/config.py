@@ -21,7 +21,7 @@ class Config:
     ATTACHMENT_DIR = os.environ.get("ATTACHMENT_DIR") or str(INSTANCE_DIR / "attachments")
     ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
-    FLASK_ADMIN_SWATCH = "cerulean"
+    PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's strong default; tests use a fast one
 
 
 def database_url_normalised(url: str) -> str:

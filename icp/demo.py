@@ -22,12 +22,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
 
+from icp.attachments import attachment_store
 from icp.extensions import db
 from icp.rules import AWARD_PRIZES, ubn_is_valid
-from models import (Agency, Agreement, AnnualTarget, Award, BankedCredit, BudgetLine, CapabilityAssessment,
+from models import (Agency, Agreement, AnnualTarget, Attachment, Award, BankedCredit, BudgetLine, CapabilityAssessment,
                     CaseDecision, CaseReview, Contractor, DemandItem, DomesticFirm, Event, Expert, ExportControlPledge,
-                    FactoryVisit, FeedbackFee, FeeRule, IcpCase, Meeting, MultiplierRule, OverseasTrip, Procurement,
-                    ProgressReport, Publication, TrainingSession)
+                    FactoryVisit, FeedbackFee, FeeRule, IcpCase, Meeting, MultiplierRule, OverseasTrip, PlanChange,
+                    Procurement, ProgressReport, Publication, TrainingSession)
 
 D = Decimal
 ILLUSTRATIVE = "示範資料：報告未載明細，數值為示意。"
@@ -1006,7 +1007,20 @@ def programme_build(load: _Loader) -> None:
     for plan_name, topic, obtained_on, retention, place in OVERSEAS_TRIPS:
         load.add(OverseasTrip(plan_name=plan_name, topic=topic, obtained_on=obtained_on, retention_period=retention,
                               storage_place=place))
-    # 差異分析: the report's table reads 無 for 2011, so there is no PlanChange record.
+    # 差異分析: the report's table reads 無 for 2011; one earlier, illustrative change fills the screen.
+    load.add(PlanChange(year=2010, work_item="訪廠評估", difference="訪廠評估由 10 廠次調整為 8 廠次",
+                        reason="配合國防部軍備局評估案件期程", effect="無規格、功能及效益之減損",
+                        approval_document="示範資料"))
+
+
+def attachments_build(load: _Loader) -> None:
+    """The minutes of the first 2011 steering meeting, as a small text file, so the screen shows a file."""
+    meeting = load.meeting["S100-1"]
+    load.session.flush()  # the meeting's id names the record the file belongs to
+    text = f"{meeting.title}\n會議紀錄（示範資料）\n日期：{meeting.held_on.isoformat()}\n".encode()
+    attachment = Attachment(record_type="meeting", record_id=meeting.id, note=ILLUSTRATIVE)
+    load.add(attachment_store(attachment, data=text, filename=f"{meeting.title}會議紀錄.txt",
+                              content_type="text/plain"))
 
 
 def demo_load() -> int:
@@ -1029,6 +1043,7 @@ def demo_load() -> int:
         activities_build(load)
         demand_items_build(load)
         programme_build(load)
+        attachments_build(load)
         session.commit()
     except Exception:
         session.rollback()

@@ -1,6 +1,7 @@
 """Users of the system and the files attached to records."""
 from datetime import datetime, timezone
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, String
@@ -31,7 +32,8 @@ class User(UserMixin, Record):
         return self.active
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        method = current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

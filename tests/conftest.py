@@ -40,6 +40,7 @@ def app(tmp_path):
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
         "ATTACHMENT_DIR": str(tmp_path / "attachments"),
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # hashing speed is not under test here
     })
     app.test_client_class = RequestIsolatedClient
     with app.app_context():

@@ -150,3 +150,18 @@ ACHIEVEMENTS = [
 @pytest.mark.parametrize(("what", "query", "expected"), ACHIEVEMENTS, ids=[a[0] for a in ACHIEVEMENTS])
 def test_demo_reproduces_the_reports_achievements(demo, what, query, expected):
     assert db.session.scalar(query()) == expected, what
+
+
+def test_every_list_shows_demo_data(app):
+    """`make run` promises every screen opens on real-looking records."""
+    from tests.conftest import login, user_make
+    from views.records import RECORD_SCREENS
+
+    demo_load()
+    user_make("admin", "chief")
+    client = app.test_client()
+    login(client, "chief")
+    for endpoint in [e for *_, e in RECORD_SCREENS] + ["attachment", "user"]:
+        page = client.get(f"/admin/{endpoint}/")
+        assert page.status_code == 200, endpoint
+        assert page.text.count('name="rowid"') >= 1, f"{endpoint} list is empty"

@@ -95,6 +95,11 @@ def year_filters(column) -> list[YearFilter]:
     return [YearFilter(column, name, roc=False), YearFilter(column, name, roc=True)]
 
 
+def request_creates() -> bool:
+    """Whether the current request is a screen's create form (rather than an edit)."""
+    return (request.endpoint or "").endswith(".create_view")
+
+
 def record_values(obj) -> dict:
     """A stored record's attribute values (columns and to-one links); empty for a new record."""
     if obj is None:
@@ -160,7 +165,7 @@ class RecordView(SecureMixin, ModelView):
             current = self.get_one(form.list_form_pk.data)
         elif endpoint.endswith(".edit_view"):
             current = self.get_one(request.args.get("id"))
-        elif endpoint.endswith(".create_view"):
+        elif request_creates():
             current = None
         else:  # delete and action forms carry no record values
             return True

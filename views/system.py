@@ -1,7 +1,4 @@
 """System screens: users (admins only) and attachments (files stored outside the database)."""
-import hashlib
-from pathlib import Path
-
 from flask import current_app, send_file
 from flask_admin import expose
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -9,17 +6,9 @@ from flask_login import current_user
 from wtforms import FileField, PasswordField, SelectField
 from wtforms.validators import Length, Optional
 
+from icp.attachments import attachment_path, attachment_store, attachment_type_sniff
 from icp.extensions import db
-from views.base import RecordView
-
-ATTACHMENT_TYPES = {
-    "application/pdf": b"%PDF",
-    "image/png": b"\x89PNG",
-    "image/jpeg": b"\xff\xd8\xff",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": b"PK\x03\x04",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": b"PK\x03\x04",
-    "text/plain": b"",
-}
+from views.base import RecordView, request_creates
 
 
 class UserView(RecordView):
@@ -35,15 +24,10 @@ class UserView(RecordView):
 
     def validate_form(self, form) -> bool:
         valid = super().validate_form(form)
-        if valid and "password" in form and not form.password.data and self._is_creating():
+        if valid and "password" in form and not form.password.data and request_creates():
             form.password.errors = [_("新使用者須設定密碼（至少 8 個字元）")]
             return False
         return valid
-
-    @staticmethod
-    def _is_creating() -> bool:
-        from flask import request
-        return (request.endpoint or "").endswith(".create_view")
 
     def on_model_change(self, form, model, is_created):
         if form.password.data:
@@ -72,7 +56,7 @@ class AttachmentView(RecordView):
         if not valid or "file" not in form:
             return valid
         upload = form.file.data
-        creating = self._is_creating()
+        creating = request_creates()
         if not upload or not getattr(upload, "filename", ""):
             if creating:
                 form.file.errors = [_("請選擇要上傳的檔案")]
@@ -84,48 +68,25 @@ class AttachmentView(RecordView):
         if len(data) > limit:
             form.file.errors = [_("檔案超過 %(mb)d MB 上限", mb=limit // (1024 * 1024))]
             return False
-        if _sniff_type(upload.mimetype, data) is None:
+        if attachment_type_sniff(upload.mimetype, data) is None:
             form.file.errors = [_("只接受 PDF、PNG、JPEG、Word、Excel 或純文字檔")]
             return False
         return True
-
-    _is_creating = staticmethod(UserView._is_creating)
 
     def on_model_change(self, form, model, is_created):
         upload = form.file.data
         if not upload or not getattr(upload, "filename", ""):
             return
         data = upload.read()
-        digest = hashlib.sha256(data).hexdigest()
-        folder = Path(current_app.config["ATTACHMENT_DIR"])
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / digest).write_bytes(data)
-        model.filename = Path(upload.filename).name[:255]
-        model.size = len(data)
-        model.content_type = _sniff_type(upload.mimetype, data)
-        model.sha256 = digest
+        attachment_store(model, data=data, filename=upload.filename,
+                         content_type=attachment_type_sniff(upload.mimetype, data))
         model.uploaded_by_id = current_user.id
 
     @expose("/download/<int:attachment_id>")
     def download(self, attachment_id: int):
         attachment = db.get_or_404(self.model, attachment_id)
-        path = Path(current_app.config["ATTACHMENT_DIR"]) / attachment.sha256
-        return send_file(path, mimetype=attachment.content_type, as_attachment=True,
+        return send_file(attachment_path(attachment), mimetype=attachment.content_type, as_attachment=True,
                          download_name=attachment.filename)
-
-
-def _sniff_type(declared: str, data: bytes) -> str | None:
-    """Trust the declared type only when the bytes start the way that type does."""
-    magic = ATTACHMENT_TYPES.get(declared)
-    if magic is None:
-        return None
-    if declared == "text/plain":
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        return declared
-    return declared if data.startswith(magic) else None
 
 
 def _record_type_choices():
