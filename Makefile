@@ -6,7 +6,7 @@ PORT ?= 5000
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export FLASK_APP := app.py
 
-.PHONY: run test test-sqlite test-postgres setup db translations messages clean
+.PHONY: run test test-sqlite test-postgres setup browser db translations messages clean
 
 run: setup db
 	@$(BIN)/flask icp demo
@@ -14,17 +14,17 @@ run: setup db
 	@echo "ICP records system: http://127.0.0.1:$(PORT)/login"
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-test: setup test-sqlite test-postgres
+test: setup browser test-sqlite test-postgres
 
 test-sqlite:
 	@echo "== test suite on SQLite =="
-	$(BIN)/pytest -q -p no:cacheprovider tests
+	$(BIN)/pytest -q tests
 
 # The PostgreSQL pass runs whenever the server answers; REQUIRE_POSTGRES=1 makes its absence a failure.
 test-postgres:
 	@if $(BIN)/python -c "import sqlalchemy as sa; sa.create_engine('$(TEST_POSTGRES_URL)').connect().close()" 2>/dev/null; then \
 		echo "== test suite on PostgreSQL ($(TEST_POSTGRES_URL)) =="; \
-		TEST_DATABASE_URL='$(TEST_POSTGRES_URL)' $(BIN)/pytest -q -p no:cacheprovider tests; \
+		TEST_DATABASE_URL='$(TEST_POSTGRES_URL)' $(BIN)/pytest -q tests; \
 	elif [ "$(REQUIRE_POSTGRES)" = "1" ]; then \
 		echo "PostgreSQL at $(TEST_POSTGRES_URL) is not reachable and REQUIRE_POSTGRES=1"; exit 1; \
 	else \
@@ -32,6 +32,10 @@ test-postgres:
 	fi
 
 setup: $(VENV)/.installed translations
+
+# Browser tests drive Debian's Chromium; install it when it is missing (the test tools cannot download one).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

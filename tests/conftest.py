@@ -4,7 +4,7 @@ import re
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from app import create_app
 from icp.extensions import db
@@ -12,6 +12,17 @@ from models import User
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
 PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_schema_fresh():
+    """PostgreSQL keeps tables between runs: rebuild the schema once so it matches today's models."""
+    if TEST_DATABASE_URL.startswith("postgresql"):
+        engine = create_engine(TEST_DATABASE_URL)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
 
 
 def _wipe(database) -> None:

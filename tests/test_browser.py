@@ -1,0 +1,75 @@
+"""The screens in a real browser (headless Chromium): log in, create a record, find it in the list."""
+import threading
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from app import create_app
+from icp.extensions import db
+from tests.conftest import PASSWORD, TEST_DATABASE_URL, user_make
+
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture()
+def live_url(tmp_path):
+    """The app served from a thread on a free port, on a database every thread can reach."""
+    url = TEST_DATABASE_URL if not TEST_DATABASE_URL.startswith("sqlite") else f"sqlite:///{tmp_path / 'live.sqlite'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser-test", "TESTING": True,
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "ATTACHMENT_DIR": str(tmp_path / "files")})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        user_make("editor", "clerk")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture()
+def page():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page(locale="zh-TW")
+        yield page
+        browser.close()
+
+
+def test_editor_logs_in_creates_a_contractor_and_finds_it(live_url, page, tmp_path):
+    page.goto(f"{live_url}/admin/contractor/")
+    assert "/login" in page.url  # anonymous: sent to the login page
+    page.fill("#username", "clerk")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/contractor/")
+    assert "國外承商" in page.title()
+
+    page.goto(f"{live_url}/admin/contractor/new/")
+    page.fill("#name_zh", "洛克希德馬丁公司")
+    page.fill("#name_en", "Lockheed Martin")
+    page.fill("#country", "US")
+    page.click("input[type=submit][value='儲存']")
+    page.wait_for_url("**/admin/contractor/")
+    assert page.locator("td", has_text="洛克希德馬丁公司").is_visible()
+    page.screenshot(path=str(tmp_path / "contractor-list.png"), full_page=True)
+
+
+def test_a_bad_unified_business_number_is_shown_next_to_the_field(live_url, page):
+    page.goto(f"{live_url}/login")
+    page.fill("#username", "clerk")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+    page.goto(f"{live_url}/admin/firm/new/")
+    page.fill("#name", "測試工業")
+    page.fill("#ubn", "12345678")
+    page.click("input[type=submit][value='儲存']")
+    error = page.locator("#ubn ~ .invalid-feedback, #ubn + .invalid-feedback, .form-group:has(#ubn) .invalid-feedback")
+    assert "統一編號須為 8 位數字且通過檢查碼驗證" in error.first.inner_text()
