@@ -31,7 +31,7 @@ def init_admin(app: Flask) -> Admin:
         app,
         name=_l("工業合作計畫辦公室"),
         index_view=SecureIndexView(name=_l("首頁"), url="/admin"),
-        theme=Bootstrap4Theme(swatch="cerulean", base_template="admin/office_base.html"),
+        theme=Bootstrap4Theme(swatch="cerulean", fluid=True, base_template="admin/office_base.html"),
     )
     for view_class, model, name, category, endpoint in RECORD_SCREENS:
         admin.add_view(view_class(model, name=name, category=category, endpoint=endpoint))

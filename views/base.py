@@ -8,7 +8,7 @@ from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_admin.form import SecureForm
 from flask_admin.model import typefmt
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import LazyString, get_locale, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
@@ -95,6 +95,22 @@ def year_filters(column) -> list[YearFilter]:
     return [YearFilter(column, name, roc=False), YearFilter(column, name, roc=True)]
 
 
+def model_labels(model) -> dict:
+    """Labels of a model's columns and relationships, from their `info` (see models.base.label)."""
+    mapper = inspect(model)
+    labels = {c.key: c.info["label"] for c in mapper.columns if "label" in c.info}
+    labels.update({r.key: r.info["label"] for r in mapper.relationships if "label" in r.info})
+    return labels
+
+
+def related_label(model, dotted: str) -> LazyString:
+    """'agreement.number' → 協議書：協議書編號, translated when shown."""
+    relation, column = dotted.split(".", 1)
+    target = inspect(model).relationships[relation].mapper.class_
+    outer, inner = model_labels(model)[relation], model_labels(target)[column]
+    return LazyString(lambda: inner if str(inner).startswith(str(outer)) else f"{outer}：{inner}")
+
+
 def request_creates() -> bool:
     """Whether the current request is a screen's create form (rather than an edit)."""
     return (request.endpoint or "").endswith(".create_view")
@@ -126,16 +142,11 @@ class RecordView(SecureMixin, ModelView):
     edit_roles = frozenset({"admin", "editor"})
 
     def __init__(self, model, session=db, **kwargs):
-        self.column_labels = {**self._model_labels(model), **(self.column_labels or {})}
+        dotted = [n for n in (*(self.column_searchable_list or ()), *(self.column_filters or ()))
+                  if isinstance(n, str) and "." in n]
+        self.column_labels = {**model_labels(model), **{n: related_label(model, n) for n in dotted},
+                              **(self.column_labels or {})}
         super().__init__(model, session, **kwargs)
-
-    @staticmethod
-    def _model_labels(model) -> dict:
-        mapper = inspect(model)
-        labels = {c.key: c.info["label"] for c in mapper.columns if "label" in c.info}
-        labels.update({r.key: r.info["label"] for r in mapper.relationships if "label" in r.info})
-        labels["version_id"] = _l("版本")
-        return labels
 
     @property
     def can_create(self) -> bool:
