@@ -1,4 +1,5 @@
 """All models of the ICP records system, one module per aggregate."""
+from models.audit import AuditLog, LoginAttempt
 from models.agreement import (Agreement, BankedCredit, CaseDecision, ExportControlPledge, FeeRule, FeedbackFee,
                               IcpCase, MultiplierRule, Procurement, ProgressReport, case_firm)
 from models.meeting import (CapabilityAssessment, CaseReview, DemandItem, Event, FactoryVisit, Meeting, Publication,
@@ -8,7 +9,7 @@ from models.organisation import Agency, Contractor, DomesticFirm, Expert
 from models.user import Attachment, User
 
 __all__ = [
-    "Agency", "Agreement", "AnnualTarget", "Attachment", "Award", "BankedCredit", "BudgetLine", "CapabilityAssessment",
+    "Agency", "Agreement", "AnnualTarget", "Attachment", "AuditLog", "LoginAttempt", "Award", "BankedCredit", "BudgetLine", "CapabilityAssessment",
     "CaseDecision", "CaseReview", "Contractor", "DemandItem", "DomesticFirm", "Event", "Expert", "ExportControlPledge",
     "FactoryVisit", "FeeRule", "FeedbackFee", "IcpCase", "Meeting", "MultiplierRule", "OverseasTrip", "PlanChange",
     "Procurement", "ProgressReport", "Publication", "TrainingSession", "User",

@@ -15,7 +15,8 @@ ROLE_LABELS = {"admin": lazy_gettext("管理者"), "editor": lazy_gettext("編�
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """Naive UTC: stored and compared the same way on SQLite and PostgreSQL."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class User(UserMixin, Record):
