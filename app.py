@@ -12,6 +12,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url_normalised(app.config["SQLALCHEMY_DATABASE_URI"])
     register_extensions(app)
+    register_security(app)
     register_views(app)
     register_commands(app)
     return app
@@ -20,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from icp.i18n import locale_select
     from icp import sqlite  # noqa: F401  (foreign keys on for SQLite connections)
+    from icp.history import history_register
     from icp.ledger import ledger_register
 
     import models  # noqa: F401  (every model on the metadata before migrations look at it)
@@ -29,6 +31,20 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=locale_select)
     ledger_register()
+    history_register()
+
+
+def register_security(app: Flask) -> None:
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from icp.security import HttpsSessionInterface, security_headers_set, session_idle_enforce
+
+    if app.config["PROXY_FIX_HOPS"]:  # client address and https from X-Forwarded-For/-Proto of trusted proxies
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    app.session_interface = HttpsSessionInterface()
+    app.before_request(session_idle_enforce)
+    app.after_request(security_headers_set)
 
 
 def register_views(app: Flask) -> None:

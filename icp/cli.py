@@ -7,22 +7,22 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from icp.extensions import db
+from icp.security import password_problem
 from models import User
 from models.choices import ROLES
 
 users_cli = AppGroup("users", help="管理使用者帳號 / Manage user accounts.")
 icp_cli = AppGroup("icp", help="工業合作計畫辦公室資料 / The office's data.")
 
-MIN_PASSWORD = 8
 
-
-def _read_password(from_stdin: bool) -> str:
+def _read_password(from_stdin: bool, *, username: str) -> str:
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < MIN_PASSWORD:
-        raise click.ClickException(f"password must be at least {MIN_PASSWORD} characters")
+    problem = password_problem(password, username=username)
+    if problem:
+        raise click.ClickException(problem)
     return password
 
 
@@ -43,7 +43,8 @@ def user_create(*, username: str, role: str, password: str, display_name: str | 
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
 def users_create(username: str, role: str, display_name: str | None, password_stdin: bool) -> None:
     """Create USERNAME with ROLE; asks for the password."""
-    user_create(username=username, role=role, password=_read_password(password_stdin), display_name=display_name)
+    password = _read_password(password_stdin, username=username)
+    user_create(username=username, role=role, password=password, display_name=display_name)
     click.echo(f"created {username} ({role})")
 
 
@@ -55,7 +56,7 @@ def users_set_password(username: str, password_stdin: bool) -> None:
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         raise click.ClickException(f"no user {username!r}")
-    user.set_password(_read_password(password_stdin))
+    user.set_password(_read_password(password_stdin, username=username))
     db.session.commit()
     click.echo(f"password changed for {username}")
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+HTTPS = os.environ.get("HTTPS") == "1"  # served over HTTPS (behind a TLS proxy): cookies only travel encrypted
 
 
 class Config:
@@ -22,6 +23,14 @@ class Config:
     ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's strong default; tests use a fast one
+    SESSION_COOKIE_SECURE = HTTPS  # on HTTPS requests the session cookie is Secure anyway (icp.security)
+    REMEMBER_COOKIE_SECURE = HTTPS
+    PREFERRED_URL_SCHEME = "https" if HTTPS else "http"
+    SESSION_IDLE_TIMEOUT = timedelta(hours=8)  # signed out after this long without a request
+    LOGIN_MAX_FAILURES = 10  # failed logins per account, or per client address, within LOGIN_WINDOW …
+    LOGIN_WINDOW = timedelta(minutes=15)
+    LOGIN_COOLDOWN = timedelta(minutes=15)  # … lock it until this long after the latest failure
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS") or 0)  # trusted reverse proxies in front (ProxyFix)
 
 
 def database_url_normalised(url: str) -> str:

@@ -9,6 +9,7 @@ from app import create_app
 from icp.demo import demo_load
 from icp.extensions import db
 from icp.validation import record_problems
+from models.base import Record
 from models import (Agreement, Award, CaseDecision, DemandItem, Event, FactoryVisit, IcpCase, Meeting,
                     Publication)
 
@@ -35,7 +36,9 @@ def demo():
 
 
 def _models() -> list[type]:
-    return sorted((m.class_ for m in db.Model.registry.mappers), key=lambda cls: cls.__name__)
+    """The office's records (the history and login logs are written by the system, not loaded)."""
+    return sorted((m.class_ for m in db.Model.registry.mappers if issubclass(m.class_, Record)),
+                  key=lambda cls: cls.__name__)
 
 
 def _row_counts() -> dict[str, int]:

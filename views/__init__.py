@@ -7,8 +7,10 @@ from flask_admin import Admin, babel as admin_babel
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
-from models import Attachment, User
-from views.base import SecureIndexView
+from icp.security import csp_nonce
+from models import Attachment, AuditLog, LoginAttempt, User
+from views.base import SecureIndexView, local_datetime
+from views.history import AuditLogView, LoginAttemptView
 from views.records import RECORD_SCREENS, SYSTEM
 from views.system import AttachmentView, UserView
 
@@ -32,9 +34,13 @@ def init_admin(app: Flask) -> Admin:
         name=_l("工業合作計畫辦公室"),
         index_view=SecureIndexView(name=_l("首頁"), url="/admin"),
         theme=Bootstrap4Theme(swatch="cerulean", fluid=True, base_template="admin/office_base.html"),
+        csp_nonce_generator=csp_nonce,
     )
     for view_class, model, name, category, endpoint in RECORD_SCREENS:
         admin.add_view(view_class(model, name=name, category=category, endpoint=endpoint))
     admin.add_view(AttachmentView(Attachment, name=_l("附件"), category=SYSTEM, endpoint="attachment"))
     admin.add_view(UserView(User, name=_l("使用者"), category=SYSTEM, endpoint="user"))
+    admin.add_view(AuditLogView(AuditLog, name=_l("變更紀錄"), category=SYSTEM, endpoint="history"))
+    admin.add_view(LoginAttemptView(LoginAttempt, name=_l("登入紀錄"), category=SYSTEM, endpoint="login_log"))
+    app.add_template_filter(local_datetime)
     return admin

@@ -1,18 +1,19 @@
-"""Login, logout and language choice."""
+"""Login, logout, the user's own password, and language choice."""
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf, validate_csrf
-from sqlalchemy import select
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 from wtforms.validators import ValidationError
 
 from icp.extensions import db, login_manager
 from icp.i18n import SESSION_KEY
+from icp.security import (PASSWORD_MIN_LENGTH, lockout_message, login_attempt, login_attempt_record, login_locked,
+                          password_problem, session_activity_mark)
 from models import User
 
 auth = Blueprint("auth", __name__)
@@ -22,7 +23,9 @@ login_manager.login_message = _l("請先登入。")
 
 @login_manager.user_loader
 def user_load(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    # Flask-Login checks is_active only at login_user(); a deactivated account's open session ends here.
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.is_active else None
 
 
 @auth.app_template_global()
@@ -53,13 +56,52 @@ def login():
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
-        if user is not None and user.active and user.check_password(form.password.data):
+        outcome = login_attempt(username=form.username.data.strip(), password=form.password.data,
+                                address=request.remote_addr or "")
+        if outcome.user is not None:
             session.permanent = True
-            login_user(user)
+            login_user(outcome.user)
+            session_activity_mark()
             return redirect(_safe_next(request.args.get("next")))
-        flash(_l("帳號或密碼錯誤。"), "error")
+        flash(lockout_message(outcome.locked_for) if outcome.locked_for else _("帳號或密碼錯誤。"), "error")
     return render_template("auth/login.html", form=form)
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("目前密碼"), validators=[DataRequired(), Length(max=200)])
+    new = PasswordField(_l("新密碼"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(_l("再輸入一次新密碼"), validators=[DataRequired(), Length(max=200)])
+
+    def validate_current(self, field) -> None:
+        # A wrong current password counts as a failed login: a borrowed session must not guess it.
+        username, address = current_user.username, request.remote_addr or ""
+        locked_for = login_locked(username=username, address=address)
+        if locked_for:
+            raise ValidationError(lockout_message(locked_for))
+        if not current_user.check_password(field.data):
+            login_attempt_record(username=username, address=address, succeeded=False)
+            raise ValidationError(_("目前密碼不正確。"))
+
+    def validate_new(self, field) -> None:
+        problem = password_problem(field.data, username=current_user.username)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_confirm(self, field) -> None:
+        if field.data != self.new.data:
+            raise ValidationError(_("兩次輸入的新密碼不一致。"))
+
+
+@auth.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password_change():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        current_user.set_password(form.new.data)
+        db.session.commit()
+        flash(_("密碼已變更。"), "info")
+        return redirect(url_for("admin.index"))
+    return render_template("auth/password.html", form=form, min_length=PASSWORD_MIN_LENGTH)
 
 
 @auth.route("/logout", methods=["POST"])

@@ -1,22 +1,28 @@
 """The base of every admin screen: login and role rules, Chinese labels, ROC dates, domain validation."""
+import io
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import abort, flash, has_request_context, redirect, request, url_for
+from flask import abort, flash, get_flashed_messages, has_request_context, redirect, request, send_file, url_for
 from flask_admin import AdminIndexView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
-from flask_admin.form import SecureForm
+from flask_admin.form import SecureForm, rules
+from wtforms import HiddenField
 from flask_admin.model import typefmt
-from flask_babel import LazyString, get_locale, lazy_gettext as _l
+from flask_babel import LazyString, format_datetime, get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from icp.extensions import db
+from icp.history import history_of, stale_message
 from icp.roc import gregorian_year, roc_date_table, roc_year
 from icp.validation import record_problems
+from icp.xlsx import table_write, workbook_open
 
+HISTORY_ACTION_LABELS = {"create": _l("新增"), "update": _l("修改"), "delete": _l("刪除"), "restore": _l("還原")}
 EDIT_VIEWS = frozenset({"create_view", "edit_view", "delete_view", "action_view", "ajax_update"})
 
 
@@ -63,7 +69,7 @@ def _bool_format(view, value, name):
 
 TYPE_FORMATTERS = dict(typefmt.BASE_FORMATTERS)
 TYPE_FORMATTERS.update({date: _date_format, Decimal: _decimal_format, bool: _bool_format,
-                        datetime: lambda view, value, name: value.strftime("%Y-%m-%d %H:%M")})
+                        datetime: lambda view, value, name: local_datetime(value)})
 
 
 class YearFilter(BaseSQLAFilter):
@@ -126,7 +132,63 @@ def record_values(obj) -> dict:
     return values
 
 
-class RecordView(SecureMixin, ModelView):
+class HiddenFieldRule(rules.BaseRule):
+    """Keeps a hidden field in a form ruleset; render_form_fields already renders every hidden input."""
+
+    def __init__(self, field_name: str):
+        super().__init__()
+        self.field_name = field_name
+
+    @property
+    def visible_fields(self) -> list[str]:
+        return [self.field_name]
+
+    def __call__(self, form, form_opts=None, field_args=None) -> str:
+        return ""
+
+
+def local_datetime(value) -> str:
+    """A stored naive-UTC time shown in the office's time zone (Asia/Taipei)."""
+    return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+
+
+class ExportMixin:
+    """Every list exports what it shows (filters, search and sort applied) as a typed .xlsx workbook."""
+
+    list_template = "admin/record_list.html"
+    export_chunk = 1000
+
+    @expose("/export.xlsx")
+    def export_xlsx(self):
+        args = self._get_list_extra_args()
+        sort = self._get_column_by_idx(args.sort)
+        _count, query = self.get_list(0, sort[0] if sort else None, args.sort_desc, args.search, args.filters,
+                                      execute=False, page_size=None)
+        columns = self._list_columns
+        out = io.BytesIO()
+        workbook = workbook_open(out)
+        rows = ([self.export_value(record, name) for name, _label in columns]
+                for record in query.yield_per(self.export_chunk))
+        table_write(workbook, sheet=str(self.name), headers=[str(label) for _n, label in columns], rows=rows)
+        workbook.close()
+        out.seek(0)
+        filename = f"{self.name}-{date.today().isoformat()}.xlsx"
+        return send_file(out, as_attachment=True, download_name=filename,
+                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+    def export_value(self, record, name: str):
+        """The cell for one column: numbers, dates and booleans stay typed; records become their names."""
+        value = record
+        for part in name.split("."):
+            value = getattr(value, part, None) if value is not None else None
+        if value is None or isinstance(value, (bool, int, Decimal, date, datetime)):
+            return value
+        if isinstance(value, (list, tuple)):
+            return "、".join(str(v) for v in value)
+        return str(value)
+
+
+class RecordView(ExportMixin, SecureMixin, ModelView):
     """Declarative base for record screens. Editors and admins write; viewers read and export."""
 
     form_base_class = SecureForm
@@ -139,9 +201,13 @@ class RecordView(SecureMixin, ModelView):
     form_excluded_columns = ("version_id",)
     column_exclude_list = ("version_id",)
     column_details_exclude_list = ()
+    details_template = "admin/record_details.html"
+    edit_template = "admin/record_edit.html"
     edit_roles = frozenset({"admin", "editor"})
 
     def __init__(self, model, session=db, **kwargs):
+        if self.form_rules:  # the version must survive Flask-Admin's pruning of fields outside the rules
+            self.form_rules = (*self.form_rules, HiddenFieldRule("expected_version"))
         dotted = [n for n in (*(self.column_searchable_list or ()), *(self.column_filters or ()))
                   if isinstance(n, str) and "." in n]
         self.column_labels = {**model_labels(model), **{n: related_label(model, n) for n in dotted},
@@ -160,6 +226,40 @@ class RecordView(SecureMixin, ModelView):
     def can_delete(self) -> bool:
         return _role() in self.edit_roles
 
+    # Optimistic locking: forms carry the version they were based on; a stale save or delete is refused
+    # with what changed meanwhile (Flask-Admin's forms do not carry it by themselves, #2596).
+    def scaffold_form(self):
+        form_class = super().scaffold_form()
+        form_class.expected_version = HiddenField(_l("版本"))
+        return form_class
+
+    def get_delete_form(self):
+        form_class = super().get_delete_form()
+        form_class.version = HiddenField(_l("版本"))
+        return form_class
+
+    def list_form(self, obj=None):
+        form = super().list_form(obj)
+        if obj is not None:  # x-editable posts to this URL, so the version travels with the inline edit
+            for field in form:
+                field.render_kw = {**(field.render_kw or {}), "data-url": f"./ajax/update/?version={obj.version_id}"}
+        return form
+
+    def on_form_prefill(self, form, id):
+        form.expected_version.data = self.get_one(id).version_id
+
+    def _stale(self, record, version_text) -> str | None:
+        """The refusal message when `version_text` (from the form) is older than the record, else None."""
+        if record is None or not str(version_text or "").isdigit() or int(version_text) == record.version_id:
+            return None
+        return stale_message(record, int(version_text), self.column_labels)
+
+    def render(self, template, **kwargs):
+        if template == self.details_template and kwargs.get("model") is not None:
+            kwargs["history"] = history_of(self.model.__tablename__, kwargs["model"].id)
+            kwargs["history_action_labels"] = HISTORY_ACTION_LABELS
+        return super().render(template, **kwargs)
+
     def _handle_view(self, name, **kwargs):
         # Flask-Admin only hides the buttons and redirects; a write by a reader must be refused outright.
         response = super()._handle_view(name, **kwargs)
@@ -174,12 +274,25 @@ class RecordView(SecureMixin, ModelView):
         endpoint = request.endpoint or ""
         if "list_form_pk" in form:
             current = self.get_one(form.list_form_pk.data)
+            version = request.args.get("version")
         elif endpoint.endswith(".edit_view"):
             current = self.get_one(request.args.get("id"))
+            version = form.expected_version.data
         elif request_creates():
-            current = None
-        else:  # delete and action forms carry no record values
+            current, version = None, None
+        elif "version" in form:  # delete
+            stale = self._stale(self.get_one(form.id.data), form.version.data)
+            if stale:
+                form.version.errors = [stale]
+            return not stale
+        else:  # actions carry no record values
             return True
+        stale = self._stale(current, version)
+        if stale:
+            form.stale = True
+            target = form["expected_version"] if "expected_version" in form else next(iter(form))
+            target.errors = list(target.errors) + [stale]
+            return False
         values = {**record_values(current), **self.form_values(form)}
         problems = record_problems(self.model, values, current)
         for field, message in problems.items():
@@ -189,13 +302,40 @@ class RecordView(SecureMixin, ModelView):
                 flash(message, "error")
         return not problems
 
+    @expose("/ajax/update/", methods=("POST",))
+    def ajax_update(self):
+        # Flask-Admin answers every refused inline edit with 500; say 400 for bad input (including a
+        # missing CSRF token), 409 for a stale version, with the same messages as the full form.
+        if not self.column_editable_list:
+            abort(404)
+        form = self.list_form()
+        for field in list(form):
+            if field.name not in request.form and field.name != "csrf_token":
+                del form[field.name]
+        if not self.validate_form(form):
+            errors = "；".join(str(error) for field in form for error in field.errors)
+            return errors, 409 if getattr(form, "stale", False) else 400
+        record = self.get_one(form.list_form_pk.data)
+        if record is None:
+            return _("紀錄不存在"), 404
+        if not self.update_model(form, record):
+            return "；".join(get_flashed_messages()), 409
+        return _("已儲存")
+
     def form_values(self, form) -> dict:
         """The form's values under the model's attribute names, as the validation expects them."""
         return {name: field.data for name, field in form._fields.items()
-                if name not in ("csrf_token", "list_form_pk")}
+                if name not in ("csrf_token", "list_form_pk", "expected_version")}
 
     def handle_view_exception(self, exc) -> bool:
-        if isinstance(exc, IntegrityError):  # a race past validation: say so instead of a 500
-            flash(_l("資料違反資料庫限制，未儲存：%(error)s", error=str(exc.orig).splitlines()[0]), "error")
+        # Races past validation: say so instead of a 500 (the session is rolled back by Flask-Admin).
+        if isinstance(exc, StaleDataError):
+            flash(_("此紀錄在您儲存的同時已被他人修改或刪除，您的變更未儲存。請重新載入後再修改。"), "error")
+            return True
+        if isinstance(exc, IntegrityError):
+            if "foreign key" in str(exc.orig).lower():
+                flash(_("此紀錄仍被其他紀錄引用，無法刪除或變更；請先處理引用它的紀錄。"), "error")
+            else:
+                flash(_("資料違反資料庫限制，未儲存：%(error)s", error=str(exc.orig).splitlines()[0]), "error")
             return True
         return super().handle_view_exception(exc)

@@ -72,6 +72,7 @@ class AgreementView(RecordView):
     column_searchable_list = ("number", "contractor.name_zh", "contractor.name_en")
     column_filters = ("status", "obligation_currency", "contractor.country", *year_filters(Agreement.signed_on))
     column_default_sort = ("signed_on", True)
+    column_editable_list = ("status", "deadline")
     form_ajax_refs = {"contractor": AJAX_CONTRACTOR}
     form_excluded_columns = ("version_id", "cases")
     form_rules = (
@@ -92,6 +93,7 @@ CHECKLIST = ("check_forms_complete", "check_forms_note", "check_fee_pledge", "ch
 class IcpCaseView(RecordView):
     column_list = ("number", "title", "agreement", "case_type", "field", "defense_class", "actual_value", "currency",
                    "multiplier", "credit", "status")
+    column_editable_list = ("title", "actual_value", "multiplier")
     column_searchable_list = ("number", "title", "agreement.number")
     column_filters = ("status", "case_type", "field", "defense_class", "currency", "agreement.number",
                       *year_filters(IcpCase.submitted_on))
@@ -151,6 +153,7 @@ class ProgressReportView(RecordView):
     column_searchable_list = ("case.number",)
     column_filters = ("quarter", "checkpoint_reached", *year_filters(ProgressReport.year))
     column_default_sort = [("year", True), ("quarter", True)]
+    column_editable_list = ("received_on", "checkpoint_reached")
     form_ajax_refs = {"case": AJAX_CASE}
 
 
@@ -159,6 +162,7 @@ class FeedbackFeeView(RecordView):
     column_searchable_list = ("case.number", "firm.name", "firm.ubn")
     column_filters = ("pledge_notarised", *year_filters(FeedbackFee.paid_on))
     column_default_sort = ("id", True)
+    column_editable_list = ("amount_paid", "paid_on", "pledge_notarised")
     form_ajax_refs = {"case": AJAX_CASE, "firm": AJAX_FIRM}
 
 
@@ -177,6 +181,7 @@ class MeetingView(RecordView):
     column_searchable_list = ("title", "chair")
     column_filters = ("kind", *year_filters(Meeting.held_on))
     column_default_sort = ("held_on", True)
+    column_editable_list = ("minutes_approved_on", "db_updated_on")
     form_columns = ("kind", "sequence", "held_on", "title", "chair", "minutes_approved_on", "db_updated_on", "panel",
                     "note")
 
@@ -220,6 +225,7 @@ class DemandItemView(RecordView):
     column_searchable_list = ("title", "proposing_unit")
     column_filters = ("quarter", "industry", "need", "tier", "status", "published", *year_filters(DemandItem.year))
     column_default_sort = [("year", True), ("quarter", True)]
+    column_editable_list = ("score", "status", "published")
     form_excluded_columns = ("version_id", "tier")
     form_args = {"second_review_meeting": {"query_factory": lambda: Meeting.query.filter_by(
         kind="工業合作推動小組會議").order_by(Meeting.held_on.desc())}}

@@ -4,10 +4,11 @@ from flask_admin import expose
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from wtforms import FileField, PasswordField, SelectField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
 from icp.attachments import attachment_path, attachment_store, attachment_type_sniff
 from icp.extensions import db
+from icp.security import password_problem
 from views.base import RecordView, request_creates
 
 
@@ -20,12 +21,17 @@ class UserView(RecordView):
     column_default_sort = "username"
     column_details_exclude_list = ("password_hash",)
     form_columns = ("username", "display_name", "role", "active", "password")
-    form_extra_fields = {"password": PasswordField(_l("密碼（留白表示不變更）"), validators=[Optional(), Length(min=8)])}
+    form_extra_fields = {"password": PasswordField(_l("密碼（留白表示不變更）"), validators=[Optional()])}
 
     def validate_form(self, form) -> bool:
         valid = super().validate_form(form)
         if valid and "password" in form and not form.password.data and request_creates():
-            form.password.errors = [_("新使用者須設定密碼（至少 8 個字元）")]
+            form.password.errors = [_("新使用者須設定密碼（至少 10 個字元）")]
+            return False
+        problem = "password" in form and form.password.data and password_problem(
+            form.password.data, username=form.username.data or "")
+        if problem:  # the one password rule (icp.security), also used by the CLI and the own-password page
+            form.password.errors = [problem]
             return False
         return valid
 
