@@ -6,7 +6,8 @@ from icp.extensions import babel, db, login_manager, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True, template_folder="views/templates")
+    app = Flask(__name__, instance_relative_config=True, template_folder="views/templates",
+                static_folder="views/static")
     app.config.from_object(Config)
     if config:
         app.config.update(config)

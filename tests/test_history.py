@@ -224,3 +224,19 @@ def test_history_log_exports_as_a_workbook(app, client_as):
     assert response.status_code == 200 and response.data[:2] == b"PK"
     total = db.session.scalar(select(func.count()).select_from(AuditLog))
     assert total > 1
+
+
+def test_bulk_action_marks_selected_reports_received_today(app, editor, report):
+    from datetime import date
+    token = csrf_from(editor.get("/admin/progress/").text)
+    response = editor.post("/admin/progress/action/", data={"action": "received_today", "rowid": report.id,
+                                                            "csrf_token": token})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ProgressReport, report.id).received_on == date.today()
+    assert updates_of(report)[0].changes["received_on"] == [None, date.today().isoformat()]
+
+
+def test_bulk_action_is_refused_for_viewers(app, viewer, report):
+    assert viewer.post("/admin/progress/action/", data={"action": "received_today", "rowid": report.id}
+                       ).status_code == 403

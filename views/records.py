@@ -1,6 +1,13 @@
 """Record screens, one declaration per entity, grouped by the office's menus."""
+from datetime import date
+
+from flask import flash
+from flask_admin.actions import action
 from flask_admin.form import rules
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import select
+
+from icp.extensions import db
 
 from models import (Agency, Agreement, AnnualTarget, Award, BankedCredit, BudgetLine, CapabilityAssessment,
                     CaseDecision, CaseReview, Contractor, DemandItem, DomesticFirm, Event, Expert,
@@ -149,6 +156,16 @@ class BankedCreditView(RecordView):
 
 
 class ProgressReportView(RecordView):
+    @action("received_today", _l("標記為今日收件"), _l("確定將所選進度報告標記為今日收件？"))
+    def action_received_today(self, ids):
+        """One click during a meeting instead of editing each report (versions are bumped and logged)."""
+        reports = db.session.scalars(select(ProgressReport).where(ProgressReport.id.in_([int(i) for i in ids]),
+                                                                  ProgressReport.received_on.is_(None))).all()
+        for report in reports:
+            report.received_on = date.today()
+        db.session.commit()
+        flash(_("已將 %(n)d 份進度報告標記為今日收件", n=len(reports)), "success")
+
     column_list = ("case", "year", "quarter", "received_on", "checkpoint_reached")
     column_searchable_list = ("case.number",)
     column_filters = ("quarter", "checkpoint_reached", *year_filters(ProgressReport.year))
