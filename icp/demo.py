@@ -26,6 +26,7 @@ from icp.attachments import attachment_store
 from icp.extensions import db
 from icp.rules import AWARD_PRIZES, ubn_is_valid
 from models import (Agency, Agreement, AnnualTarget, Attachment, Award, BankedCredit, BudgetLine, CapabilityAssessment,
+                    DefenseTarget,
                     CaseDecision, CaseReview, Contractor, DemandItem, DomesticFirm, Event, Expert, ExportControlPledge,
                     FactoryVisit, FeedbackFee, FeeRule, IcpCase, Meeting, MultiplierRule, OverseasTrip, PlanChange,
                     Procurement, ProgressReport, Publication, TrainingSession)
@@ -740,6 +741,9 @@ PROGRESS_REPORTS = (
 # item, contracted, reported, returned, retained (千元) — 經費運用情形
 BUDGET_LINES = (("委辦費", "34310", "34160.496", "149.504", "0"),)
 
+DEFENSE_TARGETS = ((2011, 34, False, "100年倍增國防工合執行比率至34%"), (2015, 50, False, "104年國防工合額度占有率50%"),
+                   (2016, 60, True, "長期目標60%"))
+
 OVERSEAS_TRIPS = (
     ("調查美國廠商技術能量",
      "參訪與瞭解美國工業合作廠商能量，並直接與外商主管研商工業合作發展，現存窒礙與因應措施，尋求最佳之工業合作計畫、爭取商機。",
@@ -1013,6 +1017,14 @@ def programme_build(load: _Loader) -> None:
                         approval_document="示範資料"))
 
 
+def defense_targets_build(load: _Loader) -> None:
+    """The policy targets (migration 0003 seeds them too; a database built without migrations lacks them)."""
+    if load.session.scalar(select(func.count()).select_from(DefenseTarget)):
+        return
+    for year, pct, long_term, note in DEFENSE_TARGETS:
+        load.add(DefenseTarget(year=year, target_pct=D(pct), long_term=long_term, note=note))
+
+
 def attachments_build(load: _Loader) -> None:
     """The minutes of the first 2011 steering meeting, as a small text file, so the screen shows a file."""
     meeting = load.meeting["S100-1"]
@@ -1044,6 +1056,7 @@ def demo_load() -> int:
         demand_items_build(load)
         programme_build(load)
         attachments_build(load)
+        defense_targets_build(load)
         session.commit()
     except Exception:
         session.rollback()

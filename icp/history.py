@@ -139,7 +139,7 @@ def _after_flush(session: Session, _context) -> None:
             rows.append({"at": utcnow(), "user_id": user_id, "username": username, "action": action_logged,
                          "record_type": obj.__tablename__, "record_id": obj.id, "record_label": str(obj)[:300],
                          "version": None if action == "delete" else obj.version_id, "changes": changes,
-                         "source": source, "reason": reason})
+                         "source": source, "reason": getattr(obj, "override_reason", None) or reason})
     if rows:
         session.connection().execute(insert(AuditLog.__table__), rows)
 

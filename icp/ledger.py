@@ -6,7 +6,8 @@ from their inputs whenever a record is written, whatever wrote it (form, inline 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from icp.rules import credit_compute, demand_tier
+from icp.credits import credit_compute
+from icp.rules import demand_tier
 from models import CaseDecision, DemandItem, IcpCase
 from models.choices import CASE_STATUS_NEW
 

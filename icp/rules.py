@@ -1,13 +1,7 @@
-"""Domain rules of the ICP office: credits, unified business numbers, demand tiers, award prizes."""
-from decimal import ROUND_HALF_UP, Decimal
+"""Domain rules of the ICP office: unified business numbers, demand tiers, award prizes (credits: icp.credits)."""
+from decimal import Decimal
 
-CENT = Decimal("0.01")
 UBN_WEIGHTS = (1, 2, 1, 2, 1, 2, 4, 1)
-
-
-def credit_compute(*, value: Decimal, multiplier: Decimal) -> Decimal:
-    """Credit = actual value × multiplier, exact, rounded half-up to 2 places."""
-    return (Decimal(value) * Decimal(multiplier)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def ubn_is_valid(number: str) -> bool:

@@ -10,9 +10,12 @@ from decimal import Decimal
 from functools import partial
 
 from babel import Locale
+from flask import has_request_context
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import CheckConstraint, String, UniqueConstraint, func, select
 
+from icp.credits import PRE_APPROVED, credit_compute, multiplier_problem, preapproval_problems
 from icp.extensions import db
 from icp.rules import AWARD_PRIZES, AWARDS_PER_ROUND_MAX, ubn_is_valid
 from models import Award, CaseDecision, CaseReview, Contractor, DomesticFirm, IcpCase, Meeting
@@ -130,6 +133,43 @@ def _case_contractor_in_good_standing(values: dict, current) -> Problems:
     if current is None and agreement is not None and agreement.contractor.has_bad_record:
         return {"agreement": _("國外承商「%(name)s」有不良紀錄，不得新增個案", name=agreement.contractor.name_zh)}
     return {}
+
+
+@model_rule(IcpCase)
+def _case_multiplier_within_rule(values: dict, _current) -> Problems:
+    if values.get("multiplier") is None or not values.get("case_type"):
+        return {}
+    problem = multiplier_problem(multiplier=values["multiplier"], case_type=values["case_type"],
+                                 defense_class=values.get("defense_class"), on=values.get("submitted_on") or date.today())
+    return {"multiplier": problem} if problem else {}
+
+
+@model_rule(CaseDecision)
+def _decision_preapproval_gates(values: dict, current) -> Problems:
+    """Over-commit and an incomplete checklist stop a 預核通過, unless an admin records a reason."""
+    case = values.get("case")
+    if values.get("kind") != PRE_APPROVED or case is None:
+        return {}
+    value, multiplier = values.get("approved_value"), values.get("multiplier")
+    credits = credit_compute(value=value, multiplier=multiplier) if value is not None and multiplier else \
+        values.get("credits") or Decimal(0)
+    problems = preapproval_problems(case=case, credits=credits, currency=values.get("currency") or "USD",
+                                    rate=values.get("exchange_rate"), decision_id=getattr(current, "id", None))
+    if not problems or "exchange_rate" in problems:
+        return problems
+    if (values.get("override_reason") or "").strip():
+        if _acting_role() == "admin":
+            return {}
+        return {"override_reason": _("只有管理者可以例外核准")}
+    hint = _("（管理者可填寫「管理者核准例外理由」後核准）")
+    return {field: message + hint for field, message in problems.items()}
+
+
+def _acting_role() -> str | None:
+    """The logged-in user's role on the web; the command line acts as an admin."""
+    if not has_request_context():
+        return "admin"
+    return current_user.role if current_user.is_authenticated else None
 
 
 @model_rule(CaseDecision)

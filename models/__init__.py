@@ -1,6 +1,6 @@
 """All models of the ICP records system, one module per aggregate."""
 from models.audit import AuditLog, LoginAttempt
-from models.agreement import (Agreement, BankedCredit, CaseDecision, ExportControlPledge, FeeRule, FeedbackFee,
+from models.agreement import (Agreement, BankedCredit, CaseDecision, DefenseTarget, ExportControlPledge, FeeRule, FeedbackFee,
                               IcpCase, MultiplierRule, Procurement, ProgressReport, case_firm)
 from models.meeting import (CapabilityAssessment, CaseReview, DemandItem, Event, FactoryVisit, Meeting, Publication,
                             TrainingSession, assessment_firm, event_firm, meeting_expert)
@@ -10,7 +10,7 @@ from models.user import Attachment, User
 
 __all__ = [
     "Agency", "Agreement", "AnnualTarget", "Attachment", "AuditLog", "LoginAttempt", "Award", "BankedCredit", "BudgetLine", "CapabilityAssessment",
-    "CaseDecision", "CaseReview", "Contractor", "DemandItem", "DomesticFirm", "Event", "Expert", "ExportControlPledge",
+    "CaseDecision", "CaseReview", "Contractor", "DefenseTarget", "DemandItem", "DomesticFirm", "Event", "Expert", "ExportControlPledge",
     "FactoryVisit", "FeeRule", "FeedbackFee", "IcpCase", "Meeting", "MultiplierRule", "OverseasTrip", "PlanChange",
     "Procurement", "ProgressReport", "Publication", "TrainingSession", "User",
     "assessment_firm", "case_firm", "event_firm", "meeting_expert",

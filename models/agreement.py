@@ -144,12 +144,28 @@ class CaseDecision(Record):
     exchange_rate: Mapped[Decimal | None] = mapped_column(db.Numeric(12, 6), info=label("新台幣兌美元匯率"))
     conditions: Mapped[str | None] = mapped_column(Text, info=label("附帶條件"))
     note: Mapped[str | None] = mapped_column(Text, info=label("備註"))
+    override_reason: Mapped[str | None] = mapped_column(Text, info=label("管理者核准例外理由"))
 
     case: Mapped["IcpCase"] = relationship(back_populates="decisions", info=label("個案"))
     meeting: Mapped["Meeting"] = relationship(back_populates="decisions", info=label("推動小組會議"))
 
     def __str__(self) -> str:
         return f"{self.kind}（{self.case.number if self.case else ''}）"
+
+
+class DefenseTarget(Record):
+    """The policy target for the defense share of credits: a year's target holds until the next one."""
+
+    __tablename__ = "defense_target"
+    __table_args__ = (UniqueConstraint("year"), between("year", 1980, 2200), between("target_pct", 0, 100))
+
+    year: Mapped[int] = mapped_column(info=label("起始年度(西元)"))
+    target_pct: Mapped[Decimal] = mapped_column(db.Numeric(5, 2), info=label("國防工合目標比例(%)"))
+    long_term: Mapped[bool] = mapped_column(Boolean, default=False, info=label("長期目標"))
+    note: Mapped[str | None] = mapped_column(Text, info=label("備註"))
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.target_pct}%"
 
 
 class MultiplierRule(Record):

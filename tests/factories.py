@@ -2,6 +2,7 @@
 from datetime import date
 from decimal import Decimal
 
+from icp.credits import CHECKLIST
 from icp.extensions import db
 from models import (Agency, Agreement, CaseDecision, Contractor, DomesticFirm, Expert, IcpCase, Meeting,
                     Procurement)
@@ -18,7 +19,8 @@ def office_make() -> dict:
     agreement = Agreement(number="ICA-100-001", procurement=procurement, contractor=contractor,
                           signed_on=date(2011, 3, 1), obligation=Decimal("60000000"))
     case = IcpCase(number="C-100-001", title="雷達模組技術移轉", agreement=agreement, case_type="技術移轉", field="國防",
-                   defense_class="間接國防工合", actual_value=Decimal("1000000"), multiplier=Decimal("2"), firms=firms)
+                   defense_class="間接國防工合", actual_value=Decimal("1000000"), multiplier=Decimal("2"), firms=firms,
+                   **{item: True for item in CHECKLIST})
     experts = [Expert(name=f"委員{i}", affiliation="工研院", kind="產業") for i in range(1, 7)]
     steering = Meeting(kind="工業合作推動小組會議", sequence=1, held_on=date(2011, 3, 17), title="100年第1次推動小組會議")
     subcommittee = Meeting(kind="產業分組委員會議", sequence=1, held_on=date(2011, 3, 1), title="航太產業分組委員會議",
@@ -71,6 +73,7 @@ def screen_forms(o: dict) -> dict:
                     "banked_on": "2011-06-02", "valid_until": "2016-06-02"}, "note", "100年第2次會議留存"),
         "multiplier_rule": ({"case_type": "技術移轉", "min_multiplier": "1", "max_multiplier": "6",
                              "effective_from": "2008-01-01"}, "note", "技術移轉乘數"),
+        "defense_target": ({"year": "2020", "target_pct": "55", "long_term": "y"}, "note", "中期目標"),
         "fee_rule": ({"rate_pct": "1", "defense_reduction_pct": "50", "effective_from": "2011-07-04"},
                      "note", "國防產業減半"),
         "meeting": ({"kind": "協商談判會議", "sequence": "3", "held_on": "2011-05-05", "title": "洛馬協商會議"},

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, update
 
+from icp.credits import CHECKLIST
 from icp.extensions import db
 from icp.history import HistoryError, history_of
 from models import AuditLog, IcpCase, ProgressReport
@@ -19,7 +20,8 @@ def case_form(client, case) -> tuple[dict, str]:
     data = {"number": case.number, "title": case.title, "agreement": str(case.agreement_id),
             "firms": ",".join(str(f.id) for f in case.firms), "case_type": case.case_type, "field": case.field,
             "defense_class": case.defense_class, "actual_value": str(case.actual_value), "currency": case.currency,
-            "multiplier": str(case.multiplier), "technologies": "0", "expected_version": version}
+            "multiplier": str(case.multiplier), "technologies": "0", "expected_version": version,
+            **{item: "y" for item in CHECKLIST if getattr(case, item)}}
     return data, csrf_from(page)
 
 

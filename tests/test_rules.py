@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from icp.rules import credit_compute, demand_tier, ubn_is_valid
+from icp.credits import credit_compute
+from icp.rules import demand_tier, ubn_is_valid
 from icp.roc import gregorian_year, roc_date_table, roc_date_text, roc_year
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from icp.extensions import db
 
 from models import (Agency, Agreement, AnnualTarget, Award, BankedCredit, BudgetLine, CapabilityAssessment,
-                    CaseDecision, CaseReview, Contractor, DemandItem, DomesticFirm, Event, Expert,
+                    CaseDecision, CaseReview, Contractor, DefenseTarget, DemandItem, DomesticFirm, Event, Expert,
                     ExportControlPledge, FactoryVisit, FeeRule, FeedbackFee, IcpCase, Meeting, MultiplierRule,
                     OverseasTrip, PlanChange, Procurement, ProgressReport, Publication, TrainingSession)
 from views.base import RecordView, year_filters
@@ -128,7 +128,7 @@ class CaseDecisionView(RecordView):
     form_excluded_columns = ("version_id", "credits")
     form_ajax_refs = {"case": AJAX_CASE}
     form_columns = ("meeting", "case", "kind", "approved_value", "multiplier", "currency", "exchange_rate",
-                    "conditions", "note")
+                    "conditions", "note", "override_reason")
     form_args = {"meeting": {"query_factory": lambda: Meeting.query.filter_by(kind="工業合作推動小組會議")
                              .order_by(Meeting.held_on.desc())}}
 
@@ -138,6 +138,12 @@ class MultiplierRuleView(RecordView):
                    "effective_to")
     column_filters = ("case_type", "defense_class")
     column_default_sort = ("effective_from", True)
+    edit_roles = frozenset({"admin"})
+
+
+class DefenseTargetView(RecordView):
+    column_list = ("year", "target_pct", "long_term", "note")
+    column_default_sort = "year"
     edit_roles = frozenset({"admin"})
 
 
@@ -328,6 +334,7 @@ RECORD_SCREENS = (
     (BankedCreditView, BankedCredit, _l("額度留存"), AGREEMENTS, "banked"),
     (MultiplierRuleView, MultiplierRule, _l("乘數標準"), AGREEMENTS, "multiplier_rule"),
     (FeeRuleView, FeeRule, _l("回饋金費率"), AGREEMENTS, "fee_rule"),
+    (DefenseTargetView, DefenseTarget, _l("國防工合目標"), AGREEMENTS, "defense_target"),
     (MeetingView, Meeting, _l("會議"), MEETINGS, "meeting"),
     (CaseReviewView, CaseReview, _l("分組審查結果"), MEETINGS, "review"),
     (DemandItemView, DemandItem, _l("工合需求項目"), MEETINGS, "demand"),
