@@ -23,9 +23,13 @@ login_manager.login_message = _l("請先登入。")
 
 @login_manager.user_loader
 def user_load(user_id: str) -> User | None:
-    # Flask-Login checks is_active only at login_user(); a deactivated account's open session ends here.
+    # Flask-Login checks is_active only at login_user(); a deactivated account's open session ends here,
+    # and is forgotten, so that reactivating the account does not revive it.
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active:
+        session.pop("_user_id", None)
+        return None
+    return user
 
 
 @auth.app_template_global()
