@@ -3,6 +3,7 @@ import secrets
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
@@ -87,3 +88,32 @@ def icp_demo() -> None:
 
     created = demo_load()
     click.echo(f"demo data: {created} records created" if created else "demo data already present; nothing added")
+
+
+@icp_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def icp_backup(path: str) -> None:
+    """Write a consistent copy of the database to PATH while the app keeps running."""
+    from icp.backup import BackupError, backup_create
+
+    try:
+        backup_create(url=current_app.config["SQLALCHEMY_DATABASE_URI"], path=path,
+                      pg_bin_dir=current_app.config["PG_BIN_DIR"])
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"backup written to {path}")
+
+
+@icp_cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def icp_restore(path: str) -> None:
+    """Restore the backup at PATH into the configured database, which must hold no rows."""
+    from icp.backup import BackupError, backup_restore
+
+    db.engine.dispose()  # no pooled connection of ours holds the database while it is replaced
+    try:
+        backup_restore(url=current_app.config["SQLALCHEMY_DATABASE_URI"], path=path,
+                       pg_bin_dir=current_app.config["PG_BIN_DIR"])
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"restored {path}")

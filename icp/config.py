@@ -31,6 +31,7 @@ class Config:
     LOGIN_WINDOW = timedelta(minutes=15)
     LOGIN_COOLDOWN = timedelta(minutes=15)  # … lock it until this long after the latest failure
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS") or 0)  # trusted reverse proxies in front (ProxyFix)
+    PG_BIN_DIR = os.environ.get("PG_BIN_DIR")  # where pg_dump/pg_restore live when not on PATH (flask icp backup)
 
 
 def database_url_normalised(url: str) -> str:
