@@ -7,11 +7,14 @@ from flask_admin import Admin, babel as admin_babel
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
+from icp.roc import roc_date_table
 from icp.security import csp_nonce
 from models import Attachment, AuditLog, LoginAttempt, User
 from views.base import SecureIndexView, local_datetime
+from views.grid import MeetingGridView
 from views.history import AuditLogView, LoginAttemptView
-from views.records import RECORD_SCREENS, SYSTEM
+from views.totals import TotalsView
+from views.records import MEETINGS, RECORD_SCREENS, SYSTEM
 from views.system import AttachmentView, UserView
 
 TRANSLATIONS = str(Path(__file__).resolve().parent.parent / "icp" / "translations")
@@ -38,9 +41,12 @@ def init_admin(app: Flask) -> Admin:
     )
     for view_class, model, name, category, endpoint in RECORD_SCREENS:
         admin.add_view(view_class(model, name=name, category=category, endpoint=endpoint))
+    admin.add_view(MeetingGridView(name=_l("會議快速編輯"), category=MEETINGS, endpoint="grid"))
     admin.add_view(AttachmentView(Attachment, name=_l("附件"), category=SYSTEM, endpoint="attachment"))
     admin.add_view(UserView(User, name=_l("使用者"), category=SYSTEM, endpoint="user"))
     admin.add_view(AuditLogView(AuditLog, name=_l("變更紀錄"), category=SYSTEM, endpoint="history"))
     admin.add_view(LoginAttemptView(LoginAttempt, name=_l("登入紀錄"), category=SYSTEM, endpoint="login_log"))
+    admin.add_view(TotalsView(name=_l("額度統計"), endpoint="totals", url="/admin/totals"))
     app.add_template_filter(local_datetime)
+    app.add_template_filter(roc_date_table, "roc_date")
     return admin

@@ -96,6 +96,30 @@ class YearFilter(BaseSQLAFilter):
         return _l("民國年") if self.roc else _l("西元年")
 
 
+class SubqueryFilter(BaseSQLAFilter):
+    """Rows whose `column` is among the ids a subquery picks for the value (links from the totals views)."""
+
+    def __init__(self, column, name, ids_for, *, clean=str):
+        super().__init__(column, name)
+        self.ids_for, self.cleaner = ids_for, clean
+
+    def validate(self, value) -> bool:
+        try:
+            self.cleaner(value)
+        except ValueError:
+            return False
+        return True
+
+    def clean(self, value):
+        return self.cleaner(value)
+
+    def apply(self, query, value, alias=None):
+        return query.filter(self.get_column(alias).in_(self.ids_for(value)))
+
+    def operation(self):
+        return _l("等於")
+
+
 def year_filters(column) -> list[YearFilter]:
     name = column.info.get("label", column.key) if hasattr(column, "info") else column.key
     return [YearFilter(column, name, roc=False), YearFilter(column, name, roc=True)]
@@ -195,6 +219,7 @@ class RecordView(ExportMixin, SecureMixin, ModelView):
     can_view_details = True
     can_set_page_size = True
     page_size = 50
+    page_size_options = (20, 50, 100, 500)
     column_display_pk = False
     column_type_formatters = TYPE_FORMATTERS
     column_type_formatters_detail = TYPE_FORMATTERS

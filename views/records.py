@@ -13,7 +13,7 @@ from models import (Agency, Agreement, AnnualTarget, Award, BankedCredit, Budget
                     CaseDecision, CaseReview, Contractor, DefenseTarget, DemandItem, DomesticFirm, Event, Expert,
                     ExportControlPledge, FactoryVisit, FeeRule, FeedbackFee, IcpCase, Meeting, MultiplierRule,
                     OverseasTrip, PlanChange, Procurement, ProgressReport, Publication, TrainingSession)
-from views.base import RecordView, year_filters
+from views.base import RecordView, SubqueryFilter, year_filters
 
 AJAX_CONTRACTOR = {"fields": ("name_zh", "name_en"), "page_size": 20, "placeholder": _l("輸入承商名稱搜尋")}
 AJAX_FIRM = {"fields": ("name", "ubn"), "page_size": 20, "placeholder": _l("輸入廠商名稱或統一編號搜尋")}
@@ -119,11 +119,29 @@ class IcpCaseView(RecordView):
     )
 
 
+def _cases_of(*conditions):
+    return select(IcpCase.id).join(Agreement, IcpCase.agreement_id == Agreement.id) \
+        .outerjoin(Procurement, Agreement.procurement_id == Procurement.id) \
+        .outerjoin(Agency, Procurement.agency_id == Agency.id).where(*conditions)
+
+
 class CaseDecisionView(RecordView):
+    """The credit ledger; the totals views link here with these filters, so each figure lists its rows."""
+
+    FILTER_AGREEMENT = SubqueryFilter(CaseDecision.case_id, _l("協議書編號"),
+                                      lambda number: _cases_of(Agreement.number == number))
+    FILTER_CONTRACTOR = SubqueryFilter(CaseDecision.case_id, _l("國外承商"),
+                                       lambda cid: _cases_of(Agreement.contractor_id == cid), clean=int)
+    FILTER_AGENCY = SubqueryFilter(CaseDecision.case_id, _l("採購/建案單位"),
+                                   lambda aid: _cases_of(Agency.id == aid) if aid else
+                                   _cases_of(Agency.id.is_(None)), clean=int)
+    FILTER_MEETING = SubqueryFilter(CaseDecision.meeting_id, _l("會議"),
+                                    lambda mid: select(Meeting.id).where(Meeting.id == mid), clean=int)
     column_list = ("meeting", "case", "kind", "approved_value", "multiplier", "credits", "currency")
     column_searchable_list = ("case.number", "case.title")
     column_filters = ("kind", "currency", "case.case_type", "case.field", "case.defense_class",
-                      *year_filters(Meeting.held_on))
+                      *year_filters(Meeting.held_on), FILTER_AGREEMENT, FILTER_CONTRACTOR, FILTER_AGENCY,
+                      FILTER_MEETING)
     column_default_sort = ("id", True)
     form_excluded_columns = ("version_id", "credits")
     form_ajax_refs = {"case": AJAX_CASE}

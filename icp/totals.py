@@ -1,0 +1,244 @@
+"""Totals the office asks for (domain.md §4), each one GROUP BY query; builders return plain rows.
+
+Credits are summed per currency as recorded (USD points and NTD points are never added together);
+the defense share uses USD points, counting NTD decisions only through their recorded rate.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Integer, case as sql_case, cast, distinct, extract, func, literal, select
+
+from icp.credits import CENT, FINAL_APPROVED, PRE_APPROVED
+from icp.extensions import db
+from models import Agency, Agreement, CaseDecision, Contractor, DefenseTarget, IcpCase, Meeting, Procurement
+from models.choices import DECISION_KINDS, STEERING_MEETING
+
+DEFENSE_CLASSES = ("直接國防工合", "間接國防工合")
+ZERO = Decimal(0)
+
+
+def _d(value) -> Decimal:
+    return Decimal(value or 0).quantize(CENT)
+
+
+def decision_year():
+    return cast(extract("year", Meeting.held_on), Integer)
+
+
+@dataclass
+class Credits:
+    """Pre-approved and finally approved counts and credits for one group and currency."""
+
+    key: object
+    label: str
+    currency: str
+    pre_count: int = 0
+    pre: Decimal = ZERO
+    final_count: int = 0
+    final: Decimal = ZERO
+
+
+# dimension → (key expression, label expression, joins needed beyond decision→case→meeting)
+DIMENSIONS = {
+    "contractor": (Contractor.id, Contractor.name_zh),
+    "agency": (func.coalesce(Agency.id, 0), func.coalesce(Agency.name, literal("（未指定）"))),
+    "year": (decision_year(), decision_year()),
+    "case_type": (IcpCase.case_type, IcpCase.case_type),
+    "field": (IcpCase.field, IcpCase.field),
+    "defense_class": (IcpCase.defense_class, IcpCase.defense_class),
+    "currency": (CaseDecision.currency, CaseDecision.currency),
+}
+
+
+def _credit_sums():
+    is_pre, is_final = CaseDecision.kind == PRE_APPROVED, CaseDecision.kind == FINAL_APPROVED
+    return (func.sum(sql_case((is_pre, 1), else_=0)), func.sum(sql_case((is_pre, CaseDecision.credits), else_=0)),
+            func.sum(sql_case((is_final, 1), else_=0)), func.sum(sql_case((is_final, CaseDecision.credits), else_=0)))
+
+
+def _decisions_joined(query):
+    return (query.select_from(CaseDecision)
+            .join(IcpCase, CaseDecision.case_id == IcpCase.id)
+            .join(Meeting, CaseDecision.meeting_id == Meeting.id)
+            .join(Agreement, IcpCase.agreement_id == Agreement.id)
+            .join(Contractor, Agreement.contractor_id == Contractor.id)
+            .outerjoin(Procurement, Agreement.procurement_id == Procurement.id)
+            .outerjoin(Agency, Procurement.agency_id == Agency.id))
+
+
+def credits_by(dimension: str, *, year: int | None = None) -> list[Credits]:
+    """Pre-approved and final credits grouped by one dimension and currency (optionally one year)."""
+    key, label = DIMENSIONS[dimension]
+    query = _decisions_joined(select(key, label, CaseDecision.currency, *_credit_sums())) \
+        .where(CaseDecision.kind.in_((PRE_APPROVED, FINAL_APPROVED))) \
+        .group_by(key, label, CaseDecision.currency).order_by(key, CaseDecision.currency)
+    if year is not None:
+        query = query.where(decision_year() == year)
+    return [Credits(key=k, label=str(lbl), currency=cur, pre_count=int(pc or 0), pre=_d(p), final_count=int(fc or 0),
+                    final=_d(f)) for k, lbl, cur, pc, p, fc, f in db.session.execute(query)]
+
+
+@dataclass
+class AgreementTotal:
+    id: int
+    number: str
+    contractor: str
+    currency: str
+    obligation: Decimal
+    pre: Decimal
+    final: Decimal
+    deadline: date | None
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.obligation - self.final
+
+    @property
+    def done_pct(self) -> Decimal | None:
+        return (self.final * 100 / self.obligation).quantize(CENT) if self.obligation else None
+
+
+def agreement_totals(*, limit: int | None = None, order: str = "number") -> list[AgreementTotal]:
+    """Per agreement: obligation, pre-approved and finally approved credits in its currency, next deadline."""
+    same_currency = CaseDecision.currency == Agreement.obligation_currency
+    sums = (select(IcpCase.agreement_id.label("agreement_id"),
+                   func.sum(sql_case(((CaseDecision.kind == PRE_APPROVED) & same_currency, CaseDecision.credits),
+                                     else_=0)).label("pre"),
+                   func.sum(sql_case(((CaseDecision.kind == FINAL_APPROVED) & same_currency, CaseDecision.credits),
+                                     else_=0)).label("final"))
+            .select_from(CaseDecision).join(IcpCase, CaseDecision.case_id == IcpCase.id)
+            .join(Agreement, IcpCase.agreement_id == Agreement.id)
+            .group_by(IcpCase.agreement_id).subquery())
+    deadline = func.coalesce(Agreement.extended_deadline, Agreement.deadline)
+    remaining = Agreement.obligation - func.coalesce(sums.c.final, 0)
+    query = (select(Agreement.id, Agreement.number, Contractor.name_zh, Agreement.obligation_currency,
+                    Agreement.obligation, sums.c.pre, sums.c.final, deadline)
+             .join(Contractor, Agreement.contractor_id == Contractor.id)
+             .outerjoin(sums, sums.c.agreement_id == Agreement.id))
+    if order == "deadline":  # closest deadline first, then the most credit still to earn
+        query = query.where(deadline.isnot(None), remaining > 0,
+                            Agreement.status.notin_(("完成", "終止", "違約"))).order_by(deadline, remaining.desc())
+    else:
+        query = query.order_by(Agreement.number)
+    if limit:
+        query = query.limit(limit)
+    return [AgreementTotal(id=i, number=n, contractor=c, currency=cur, obligation=_d(o), pre=_d(p), final=_d(f),
+                           deadline=dl) for i, n, c, cur, o, p, f, dl in db.session.execute(query)]
+
+
+@dataclass
+class MeetingResult:
+    """One steering-group meeting's decisions (the 推動小組會議審議結果 table)."""
+
+    id: int
+    held_on: date
+    title: str
+    minutes_approved_on: date | None
+    db_updated_on: date | None
+    counts: dict = field(default_factory=dict)   # kind → number of decisions
+    credits: dict = field(default_factory=dict)  # (kind, currency) → credits
+
+
+def steering_results(year: int) -> list[MeetingResult]:
+    meetings = {m.id: MeetingResult(id=m.id, held_on=m.held_on, title=m.title, minutes_approved_on=m.minutes_approved_on,
+                                    db_updated_on=m.db_updated_on)
+                for m in db.session.scalars(select(Meeting).where(Meeting.kind == STEERING_MEETING,
+                                                                  decision_year() == year)
+                                            .order_by(Meeting.held_on))}
+    rows = db.session.execute(
+        select(CaseDecision.meeting_id, CaseDecision.kind, CaseDecision.currency, func.count(CaseDecision.id),
+               func.sum(CaseDecision.credits))
+        .join(Meeting, CaseDecision.meeting_id == Meeting.id)
+        .where(Meeting.kind == STEERING_MEETING, decision_year() == year)
+        .group_by(CaseDecision.meeting_id, CaseDecision.kind, CaseDecision.currency))
+    for meeting_id, kind, currency, count, credits in rows:
+        result = meetings[meeting_id]
+        result.counts[kind] = result.counts.get(kind, 0) + count
+        result.credits[(kind, currency)] = _d(credits)
+    return list(meetings.values())
+
+
+@dataclass
+class ProgramToDate:
+    agreements: int
+    countries: int
+    contractors: int
+    obligation: dict          # currency → total obligation
+    by_type: list             # [(case type, currency, final credits, % of that currency's final total)]
+
+
+def program_to_date() -> ProgramToDate:
+    agreements, countries, contractors = db.session.execute(
+        select(func.count(distinct(Agreement.id)), func.count(distinct(Contractor.country)),
+               func.count(distinct(Contractor.id))).select_from(Agreement)
+        .join(Contractor, Agreement.contractor_id == Contractor.id)).one()
+    obligation = {cur: _d(total) for cur, total in db.session.execute(
+        select(Agreement.obligation_currency, func.sum(Agreement.obligation)).group_by(Agreement.obligation_currency))}
+    by_type = credits_by("case_type")
+    totals = {}
+    for row in by_type:
+        totals[row.currency] = totals.get(row.currency, ZERO) + row.final
+    shares = [(row.label, row.currency, row.final,
+               (row.final * 100 / totals[row.currency]).quantize(CENT) if totals[row.currency] else ZERO)
+              for row in by_type]
+    return ProgramToDate(agreements=agreements, countries=countries, contractors=contractors, obligation=obligation,
+                         by_type=shares)
+
+
+@dataclass
+class DefenseShare:
+    year: int | None          # None: program to date
+    pre_defense: Decimal
+    pre_total: Decimal
+    final_defense: Decimal
+    final_total: Decimal
+    target_pct: Decimal | None
+
+    @staticmethod
+    def _pct(part: Decimal, whole: Decimal) -> Decimal | None:
+        return (part * 100 / whole).quantize(CENT) if whole else None
+
+    @property
+    def pre_pct(self) -> Decimal | None:
+        return self._pct(self.pre_defense, self.pre_total)
+
+    @property
+    def final_pct(self) -> Decimal | None:
+        return self._pct(self.final_defense, self.final_total)
+
+
+def defense_target_for(year: int, targets: list[DefenseTarget]) -> Decimal | None:
+    """The target in force for a year: the latest non-long-term target set for that year or before."""
+    eligible = [t for t in targets if not t.long_term and t.year <= year]
+    return max(eligible, key=lambda t: t.year).target_pct if eligible else None
+
+
+def defense_shares() -> tuple[list[DefenseShare], DefenseShare, Decimal | None]:
+    """Per decision year and to date, the defense (direct + indirect) share of USD points, with targets."""
+    usd = sql_case((CaseDecision.currency == "USD", CaseDecision.credits),
+                   (CaseDecision.exchange_rate.isnot(None), CaseDecision.credits / CaseDecision.exchange_rate),
+                   else_=0)
+    defense = IcpCase.defense_class.in_(DEFENSE_CLASSES)
+    is_pre, is_final = CaseDecision.kind == PRE_APPROVED, CaseDecision.kind == FINAL_APPROVED
+    rows = db.session.execute(
+        select(decision_year(),
+               func.sum(sql_case((is_pre & defense, usd), else_=0)), func.sum(sql_case((is_pre, usd), else_=0)),
+               func.sum(sql_case((is_final & defense, usd), else_=0)), func.sum(sql_case((is_final, usd), else_=0)))
+        .select_from(CaseDecision).join(IcpCase, CaseDecision.case_id == IcpCase.id)
+        .join(Meeting, CaseDecision.meeting_id == Meeting.id)
+        .where(CaseDecision.kind.in_((PRE_APPROVED, FINAL_APPROVED)))
+        .group_by(decision_year()).order_by(decision_year())).all()
+    targets = list(db.session.scalars(select(DefenseTarget).order_by(DefenseTarget.year)))
+    years = [DefenseShare(year=y, pre_defense=_d(pd), pre_total=_d(pt), final_defense=_d(fd), final_total=_d(ft),
+                          target_pct=defense_target_for(y, targets)) for y, pd, pt, fd, ft in rows]
+    to_date = DefenseShare(year=None, pre_defense=sum((y.pre_defense for y in years), ZERO),
+                           pre_total=sum((y.pre_total for y in years), ZERO),
+                           final_defense=sum((y.final_defense for y in years), ZERO),
+                           final_total=sum((y.final_total for y in years), ZERO), target_pct=None)
+    long_term = next((t.target_pct for t in reversed(targets) if t.long_term), None)
+    return years, to_date, long_term
+
+
+__all__ = ["DECISION_KINDS", "Credits", "agreement_totals", "credits_by", "defense_shares", "program_to_date",
+           "steering_results"]

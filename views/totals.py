@@ -1,0 +1,104 @@
+"""Totals views (read-only, every role): each figure comes from a GROUP BY and links to its records."""
+from datetime import date
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from flask import abort, request, session, url_for
+from flask_admin import BaseView, expose
+from flask_admin.contrib.sqla.filters import EnumEqualFilter
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from icp import totals
+from icp.credits import FINAL_APPROVED, PRE_APPROVED
+from icp.extensions import db
+from icp.roc import roc_year
+from models import Meeting
+from views.base import SecureMixin, YearFilter
+from views.records import CaseDecisionView
+
+YEAR_KEY = "year"
+DIMENSION_LABELS = {
+    "contractor": _l("國外承商"), "agency": _l("採購/建案單位"), "year": _l("審議年度"), "case_type": _l("執行方式"),
+    "field": _l("應用領域"), "defense_class": _l("國防/產業類別"), "currency": _l("幣別"),
+}
+# how a grouped row's key filters the ledger list
+DIMENSION_FILTERS = {"contractor": "contractor", "agency": "agency", "year": "year", "case_type": "case_type",
+                     "field": "field", "defense_class": "defense_class", "currency": "currency"}
+
+
+def year_selected() -> int:
+    """The year the office is looking at: from ?year=, else remembered in the session, else the latest."""
+    asked = request.args.get(YEAR_KEY, "")
+    if asked.isdigit() and 1980 <= int(asked) <= 2200:
+        session[YEAR_KEY] = int(asked)
+    if YEAR_KEY in session:
+        return session[YEAR_KEY]
+    latest = db.session.scalar(select(func.max(Meeting.held_on)))
+    return latest.year if latest else date.today().year
+
+
+def years_available() -> list[int]:
+    first = db.session.scalar(select(func.min(Meeting.held_on)))
+    last = max(date.today().year, year_selected())
+    return list(range(last, (first.year if first else last) - 1, -1))
+
+
+def money(value) -> str:
+    if value is None:
+        return ""
+    value = Decimal(value)
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+
+
+def ledger_url(**criteria) -> str:
+    """The decision list filtered to exactly the records behind a figure."""
+    view_filters = _ledger_filters()
+    params = {}
+    for position, (name, value) in enumerate(criteria.items()):
+        params[f"flt{position}_{view_filters[name]}"] = value
+    return url_for("decision.index_view") + "?" + urlencode(params)
+
+
+def _ledger_filters() -> dict[str, int]:
+    """Filter name → its index among the decision list's filters (Flask-Admin numbers them)."""
+    from flask import current_app
+
+    view = next(v for v in current_app.extensions["admin"][-1]._views if isinstance(v, CaseDecisionView))
+    found = {}
+    for index, flt in enumerate(view._filters):
+        if isinstance(flt, EnumEqualFilter):
+            found.setdefault(flt.column.key, index)
+        elif isinstance(flt, YearFilter) and not flt.roc:
+            found.setdefault("year", index)
+    for name in ("agreement", "contractor", "agency", "meeting"):
+        found[name] = view._filters.index(getattr(CaseDecisionView, f"FILTER_{name.upper()}"))
+    return found
+
+
+class TotalsView(SecureMixin, BaseView):
+    def render(self, template, **kwargs):
+        kwargs.setdefault("year", year_selected())
+        return super().render(template, years=years_available(), roc_year=roc_year, money=money,
+                              ledger_url=ledger_url, PRE=PRE_APPROVED, FINAL=FINAL_APPROVED,
+                              dimensions=DIMENSION_LABELS, **kwargs)
+
+    @expose("/")
+    def index(self):
+        year = year_selected()
+        shares, to_date, long_term = totals.defense_shares()
+        return self.render("admin/totals/index.html", meetings=totals.steering_results(year), shares=shares,
+                           to_date=to_date, long_term=long_term, program=totals.program_to_date())
+
+    @expose("/agreements/")
+    def agreements(self):
+        return self.render("admin/totals/agreements.html", rows=totals.agreement_totals())
+
+    @expose("/by/<dimension>/")
+    def by(self, dimension: str):
+        if dimension not in DIMENSION_LABELS:
+            abort(404)
+        scope = request.args.get("scope", "year")
+        rows = totals.credits_by(dimension, year=year_selected() if scope == "year" else None)
+        return self.render("admin/totals/by.html", dimension=dimension, rows=rows, scope=scope,
+                           filter_name=DIMENSION_FILTERS[dimension])
