@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from icp.roc import roc_date_table
 from icp.security import csp_nonce
 from models import Attachment, AuditLog, LoginAttempt, User
-from views.base import SecureIndexView, local_datetime
+from views.base import local_datetime
+from views.dashboard import DashboardView
 from views.grid import MeetingGridView
 from views.history import AuditLogView, LoginAttemptView
 from views.totals import TotalsView
@@ -35,7 +36,7 @@ def init_admin(app: Flask) -> Admin:
     admin = Admin(
         app,
         name=_l("工業合作計畫辦公室"),
-        index_view=SecureIndexView(name=_l("首頁"), url="/admin"),
+        index_view=DashboardView(name=_l("首頁"), url="/admin"),
         theme=Bootstrap4Theme(swatch="cerulean", fluid=True, base_template="admin/office_base.html"),
         csp_nonce_generator=csp_nonce,
     )

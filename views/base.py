@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import abort, flash, get_flashed_messages, has_request_context, redirect, request, send_file, url_for
-from flask_admin import AdminIndexView, expose
+from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_admin.form import SecureForm, rules
@@ -44,12 +44,6 @@ class SecureMixin:
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path))
         abort(403)
-
-
-class SecureIndexView(SecureMixin, AdminIndexView):
-    @expose("/")
-    def index(self):
-        return self.render("admin/home.html")
 
 
 def _date_format(view, value, name):
