@@ -4,7 +4,7 @@ credit = actual value × multiplier, exact Decimal, rounded half-up to 2 places.
 within the `MultiplierRule` in force on the case's submission date. NTD points become USD points only
 at the exchange rate recorded with a decision. A pre-approval may not take an agreement's pre-approved
 total above its obligation, and needs a complete pre-approval checklist; an admin may override either
-with a recorded reason.
+with a recorded reason. Banking excess credits (額度留存) ended for new credits in 2012.
 """
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,6 +19,7 @@ CENT = Decimal("0.01")
 PRE_APPROVED = "預核通過"
 FINAL_APPROVED = "實核通過"
 TRANSFER = "技術移轉"
+BANKING_ABOLISHED = date(2012, 1, 1)  # 額度留存 ended for new credits from ROC 101
 
 # The pre-approval checklist (工合個案基本要件檢視表): field → applies to which case types (None: all).
 CHECKLIST = {

@@ -15,10 +15,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import CheckConstraint, String, UniqueConstraint, func, select
 
-from icp.credits import PRE_APPROVED, credit_compute, multiplier_problem, preapproval_problems
+from icp.credits import BANKING_ABOLISHED, PRE_APPROVED, credit_compute, multiplier_problem, preapproval_problems
 from icp.extensions import db
 from icp.rules import AWARD_PRIZES, AWARDS_PER_ROUND_MAX, ubn_is_valid
-from models import Award, CaseDecision, CaseReview, Contractor, DomesticFirm, IcpCase, Meeting
+from models import Award, BankedCredit, CaseDecision, CaseReview, Contractor, DomesticFirm, IcpCase, Meeting
 from models.choices import STEERING_MEETING, SUBCOMMITTEE_MEETING
 
 Problems = dict[str, str]
@@ -170,6 +170,24 @@ def _acting_role() -> str | None:
     if not has_request_context():
         return "admin"
     return current_user.role if current_user.is_authenticated else None
+
+
+@model_rule(BankedCredit)
+def _banked_credit_rules(values: dict, current) -> Problems:
+    """Banking ended for new credits in 2012 (ROC 101); old balances are used once, within their validity."""
+    problems = {}
+    banked_on, used_on, used_by = values.get("banked_on"), values.get("used_on"), values.get("used_by_case")
+    if current is None and banked_on is not None and banked_on >= BANKING_ABOLISHED:
+        problems["banked_on"] = _("自民國101年（2012）起新增額度不得留存")
+    if used_by is not None and used_on is None:
+        problems["used_on"] = _("填寫使用個案時須填使用日期")
+    if used_by is not None and used_by == values.get("source_case"):
+        problems["used_by_case"] = _("留存額度不能由來源個案自行使用")
+    if used_on is not None and values.get("valid_until") is not None and used_on > values["valid_until"]:
+        problems["used_on"] = _("使用日期已超過留存有效期限")
+    if used_on is not None and banked_on is not None and used_on < banked_on:
+        problems["used_on"] = _("使用日期不可早於留存日期")
+    return problems
 
 
 @model_rule(CaseDecision)

@@ -167,3 +167,28 @@ def test_export_pledge_is_only_required_for_technology_transfer(app):
     db.session.commit()
     assert record_problems(CaseDecision, {"case": case, "meeting": office["steering"], "kind": "預核通過",
                                           "approved_value": D("1"), "multiplier": D("1"), "currency": "USD"}) == {}
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"banked_on": date(2012, 3, 1)}, "banked_on"),                        # abolished for new credits from 2012
+    ({"used_by": True}, "used_on"),                                       # used by a case: when?
+    ({"used_by": True, "used_on": date(2016, 7, 1)}, "used_on"),          # after its validity
+    ({"used_by": True, "used_on": date(2011, 1, 1)}, "used_on"),          # before it was banked
+    ({"used_by": "source", "used_on": date(2012, 1, 1)}, "used_by_case"),  # the source cannot use its own
+])
+def test_banked_credit_rules(app, changes, field):
+    from models import BankedCredit
+    office = office_make()
+    other = IcpCase(number="C-100-099", title="使用留存額度", agreement=office["agreement"], case_type="人員訓練",
+                    field="航太", defense_class="產業工合", actual_value=D(1), multiplier=D(1))
+    db.session.add(other)
+    db.session.commit()
+    values = {"source_case": office["case"], "amount": D(50000), "currency": "USD", "banked_on": date(2011, 6, 2),
+              "valid_until": date(2016, 6, 2)}
+    used_by = changes.pop("used_by", None)
+    values.update(changes)
+    if used_by:
+        values["used_by_case"] = office["case"] if used_by == "source" else other
+    assert field in record_problems(BankedCredit, values)
+    assert record_problems(BankedCredit, {**values, "banked_on": date(2011, 6, 2), "used_by_case": other,
+                                          "used_on": date(2012, 1, 1)}) == {}
