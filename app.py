@@ -54,6 +54,8 @@ def register_views(app: Flask) -> None:
 
     app.register_blueprint(auth)
     init_admin(app)
+    # browsers ask for /favicon.ico on pages without an icon link (the login page)
+    app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.svg"))
 
 
 def register_commands(app: Flask) -> None:

@@ -7,6 +7,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from icp.extensions import db
+from icp.demo import demo_load
 from tests.conftest import PASSWORD, TEST_DATABASE_URL, user_make
 
 CHROMIUM = "/usr/bin/chromium"
@@ -23,6 +24,7 @@ def live_url(tmp_path):
         db.drop_all()
         db.create_all()
         user_make("editor", "clerk")
+        demo_load()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -73,3 +75,24 @@ def test_a_bad_unified_business_number_is_shown_next_to_the_field(live_url, page
     page.click("input[type=submit][value='儲存']")
     error = page.locator("#ubn ~ .invalid-feedback, #ubn + .invalid-feedback, .form-group:has(#ubn) .invalid-feedback")
     assert "統一編號須為 8 位數字且通過檢查碼驗證" in error.first.inner_text()
+
+
+def test_dashboard_renders_with_demo_data_and_nothing_leaves_the_machine(live_url, page, tmp_path):
+    requests, errors = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(f"{live_url}/login")
+    page.fill("#username", "clerk")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+    page.select_option("#year-select", "2011")
+    page.click("text=切換")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#key-figures").inner_text().count("美元點") == 3
+    assert page.locator("#chart-years title").first.text_content().startswith("歷年實核額度")
+    assert page.locator("#chart-years rect").count() > 3
+    page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+    assert requests and all(url.startswith(live_url) for url in requests), \
+        [url for url in requests if not url.startswith(live_url)]
+    assert errors == []
