@@ -8,13 +8,13 @@ from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_admin.form import SecureForm, rules
-from wtforms import HiddenField
 from flask_admin.model import typefmt
 from flask_babel import LazyString, format_datetime, get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms import HiddenField
 
 from icp.extensions import db
 from icp.history import history_of, stale_message
