@@ -378,6 +378,9 @@ def test_screens_work_under_the_content_security_policy(live_office, watched_pag
     page.wait_for_timeout(300)
     assert dialogs == ["您確定要刪除這筆紀錄嗎？"]
     page.locator("a.nav-link.active").first.click()  # a javascript:void(0) link
+    page.locator("a.editable").first.click()  # inline editing (x-editable) opens its editor
+    page.locator(".editable-input").first.wait_for()
+    page.keyboard.press("Escape")
     page.goto(f"{base}/admin/case/details/?id={case_id}")
     page.wait_for_load_state("networkidle")
 
