@@ -46,6 +46,7 @@ $(VENV)/.installed: requirements.txt
 translations: $(VENV)/.installed
 	@$(BIN)/pybabel compile -d icp/translations -D messages >/dev/null
 	@$(BIN)/pybabel compile -d icp/translations -D admin >/dev/null
+	@$(BIN)/pybabel compile -d icp/translations -D wtforms >/dev/null
 
 # After changing user-facing text: refresh the catalogue template and the English catalogue, then translate.
 messages: $(VENV)/.installed

@@ -51,3 +51,12 @@ def test_roc_year_filter_finds_the_same_records_as_the_gregorian_one(app, editor
     by_greg = editor.get(f"/admin/meeting/?flt0_{greg}=2011").text
     for page in (by_roc, by_greg):
         assert "百年會議" in page and "百零一年會議" not in page
+
+
+def test_form_messages_use_traditional_characters(app, editor):
+    """gettext falls back from zh_Hant_TW to WTForms' simplified zh catalogue unless ours comes first."""
+    from tests.conftest import csrf_from
+    page = editor.get("/admin/expert/new/").text
+    response = editor.post("/admin/expert/new/", data={"name": "陳委員", "affiliation": "清華大學", "kind": "其他",
+                                                       "csrf_token": csrf_from(page)})
+    assert "不是有效的選擇" in response.text and "选择" not in response.text

@@ -6,6 +6,7 @@ from flask import Flask
 from flask_admin import Admin, babel as admin_babel
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
+from wtforms.i18n import messages_path
 
 from icp.roc import roc_date_table
 from icp.security import csp_nonce
@@ -23,12 +24,14 @@ FLASK_ADMIN_TRANSLATIONS = str(Path(flask_admin.__file__).resolve().parent / "tr
 
 
 def _prefer_office_admin_catalogue() -> None:
-    """Flask-Admin's zh_Hant_TW catalogue uses mainland terms (保存, 導出) and its .mo lags its .po.
+    """Flask-Admin's zh_Hant_TW catalogue uses mainland terms (保存, 導出) and its .mo lags its .po; and
+    for zh_Hant_TW gettext falls back from WTForms' zh_TW to its simplified zh catalogue (选择).
 
     Flask-Babel merges catalogues in directory order, later ones winning, and Flask-Admin puts an
-    Admin's `translations_path` first; so our corrected `admin` catalogue is appended after its own.
+    Admin's `translations_path` first; so our corrected `admin` and `wtforms` catalogues come last.
     """
     admin_babel.domain._translation_directories = [FLASK_ADMIN_TRANSLATIONS, TRANSLATIONS]
+    admin_babel.wtforms_domain._translation_directories = [messages_path(), TRANSLATIONS]
 
 
 def init_admin(app: Flask) -> Admin:
