@@ -50,9 +50,9 @@ translations: $(VENV)/.installed
 
 # After changing user-facing text: refresh the catalogue template and the English catalogue, then translate.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -k label --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k labelled --no-location --sort-output \
 		-o icp/translations/messages.pot .
-	$(BIN)/pybabel update -q -i icp/translations/messages.pot -d icp/translations -D messages
+	$(BIN)/pybabel update -i icp/translations/messages.pot -d icp/translations -D messages
 
 db: setup
 	@mkdir -p instance

@@ -9,7 +9,7 @@ MONEY = Numeric(18, 2)
 MULTIPLIER = Numeric(8, 3)
 
 
-def label(text: str, **extra) -> dict:
+def labelled(text: str, **extra) -> dict:
     """Column `info` carrying its Traditional Chinese label (screens, exports and imports read it)."""
     return {"label": lazy_gettext(text), **extra}
 
@@ -48,7 +48,7 @@ class Record(db.Model):
     __abstract__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
-    version_id: Mapped[int] = mapped_column(nullable=False, info=label("版本"))
+    version_id: Mapped[int] = mapped_column(nullable=False, info=labelled("版本"))
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:

@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models.base import Record, between, choice, label
+from models.base import Record, between, choice, labelled
 from models.choices import ROLES
 
 ROLE_LABELS = {"admin": lazy_gettext("管理者"), "editor": lazy_gettext("編輯者"), "viewer": lazy_gettext("檢視者")}
@@ -22,11 +22,11 @@ def utcnow() -> datetime:
 class User(UserMixin, Record):
     __tablename__ = "app_user"
 
-    username: Mapped[str] = mapped_column(String(50), unique=True, info=label("帳號"))
-    display_name: Mapped[str | None] = mapped_column(String(100), info=label("顯示名稱"))
-    role: Mapped[str] = mapped_column(choice("user_role", ROLES), default="viewer", info=label("角色"))
-    active: Mapped[bool] = mapped_column(Boolean, default=True, info=label("啟用"))
-    password_hash: Mapped[str] = mapped_column(String(256), info=label("密碼雜湊"))
+    username: Mapped[str] = mapped_column(String(50), unique=True, info=labelled("帳號"))
+    display_name: Mapped[str | None] = mapped_column(String(100), info=labelled("顯示名稱"))
+    role: Mapped[str] = mapped_column(choice("user_role", ROLES), default="viewer", info=labelled("角色"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, info=labelled("啟用"))
+    password_hash: Mapped[str] = mapped_column(String(256), info=labelled("密碼雜湊"))
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -56,17 +56,17 @@ class Attachment(Record):
     __tablename__ = "attachment"
     __table_args__ = (between("size", 0, None),)
 
-    record_type: Mapped[str] = mapped_column(String(50), info=label("紀錄類別"))
-    record_id: Mapped[int] = mapped_column(info=label("紀錄編號"))
-    filename: Mapped[str] = mapped_column(String(255), info=label("檔名"))
-    size: Mapped[int] = mapped_column(info=label("大小(位元組)"))
-    content_type: Mapped[str] = mapped_column(String(100), info=label("檔案類型"))
-    sha256: Mapped[str] = mapped_column(String(64), index=True, info=label("SHA-256"))
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), info=label("上傳者"))
-    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow, info=label("上傳時間"))
-    note: Mapped[str | None] = mapped_column(String(300), info=label("說明"))
+    record_type: Mapped[str] = mapped_column(String(50), info=labelled("紀錄類別"))
+    record_id: Mapped[int] = mapped_column(info=labelled("紀錄編號"))
+    filename: Mapped[str] = mapped_column(String(255), info=labelled("檔名"))
+    size: Mapped[int] = mapped_column(info=labelled("大小(位元組)"))
+    content_type: Mapped[str] = mapped_column(String(100), info=labelled("檔案類型"))
+    sha256: Mapped[str] = mapped_column(String(64), index=True, info=labelled("SHA-256"))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), info=labelled("上傳者"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow, info=labelled("上傳時間"))
+    note: Mapped[str | None] = mapped_column(String(300), info=labelled("說明"))
 
-    uploaded_by: Mapped["User | None"] = relationship(info=label("上傳者"))
+    uploaded_by: Mapped["User | None"] = relationship(info=labelled("上傳者"))
 
     def __str__(self) -> str:
         return self.filename

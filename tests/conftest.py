@@ -114,3 +114,53 @@ def viewer(client_as):
 @pytest.fixture()
 def admin(client_as):
     return client_as("admin")
+
+
+# Browser tests: the app served from a thread, and headless Chromium -----------------------------------------
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture()
+def serve(tmp_path):
+    """serve(seed) → (url, app, what seed() returned): the app served from a thread on a free port.
+
+    SQLite runs on a file here (an in-memory database cannot be shared between the server's threads).
+    """
+    import threading
+
+    from werkzeug.serving import make_server
+
+    running = []
+
+    def start(seed=lambda: None):
+        url = TEST_DATABASE_URL if not TEST_DATABASE_URL.startswith("sqlite") else \
+            f"sqlite:///{tmp_path / 'live.sqlite'}"
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser-test", "TESTING": True,
+                          "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "ATTACHMENT_DIR": str(tmp_path / "files")})
+        with app.app_context():
+            db.drop_all()
+            db.create_all()
+            seeded = seed()
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        running.append((server, app))
+        return f"http://127.0.0.1:{server.server_port}", app, seeded
+
+    yield start
+    for server, app in running:
+        server.shutdown()
+        with app.app_context():
+            db.drop_all()
+            db.engine.dispose()
+
+
+@pytest.fixture()
+def browser_page():
+    """A fresh headless Chromium page (Debian's browser; the test tools cannot download their own)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser.new_page(locale="zh-TW")
+        browser.close()

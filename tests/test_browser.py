@@ -10,38 +10,17 @@ from icp.extensions import db
 from icp.demo import demo_load
 from tests.conftest import PASSWORD, TEST_DATABASE_URL, user_make
 
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
 @pytest.fixture()
-def live_url(tmp_path):
-    """The app served from a thread on a free port, on a database every thread can reach."""
-    url = TEST_DATABASE_URL if not TEST_DATABASE_URL.startswith("sqlite") else f"sqlite:///{tmp_path / 'live.sqlite'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser-test", "TESTING": True,
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "ATTACHMENT_DIR": str(tmp_path / "files")})
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
+def live_url(serve):
+    def seed():
         user_make("editor", "clerk")
         demo_load()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    with app.app_context():
-        db.drop_all()
-        db.engine.dispose()
+    return serve(seed)[0]
 
 
 @pytest.fixture()
-def page():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        page = browser.new_page(locale="zh-TW")
-        yield page
-        browser.close()
+def page(browser_page):
+    return browser_page
 
 
 def test_editor_logs_in_creates_a_contractor_and_finds_it(live_url, page, tmp_path):

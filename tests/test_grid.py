@@ -1,7 +1,6 @@
 """The meeting grid: scoped rows, cell saves through the form's own validation, versions, history, access."""
 import html
 import re
-import threading
 from datetime import date
 from decimal import Decimal
 
@@ -10,7 +9,7 @@ from sqlalchemy import select
 
 from icp.extensions import db
 from models import AuditLog, CaseDecision, CaseReview, DemandItem, FeedbackFee, IcpCase, ProgressReport
-from tests.conftest import csrf_from
+from tests.conftest import PASSWORD, csrf_from, user_make
 from tests.factories import decision_make, office_make, screen_forms
 
 
@@ -262,69 +261,45 @@ def test_malformed_requests_are_refused(app, editor, office):
 
 # In the browser ----------------------------------------------------------------------------------------
 @pytest.fixture()
-def live(tmp_path):
-    """The app served from a thread with an editor and a small office; its URL and app."""
-    from werkzeug.serving import make_server
-
-    from app import create_app
-    from tests.conftest import TEST_DATABASE_URL, user_make
-
-    url = TEST_DATABASE_URL if not TEST_DATABASE_URL.startswith("sqlite") else f"sqlite:///{tmp_path / 'live.sqlite'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser-test", "TESTING": True,
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "ATTACHMENT_DIR": str(tmp_path / "files")})
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
+def live(serve):
+    """The app served with an editor and a small office: its URL and app."""
+    def seed():
         user_make("editor", "clerk")
         decision_make(office_make())
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", app
-    server.shutdown()
-    with app.app_context():
-        db.drop_all()
-        db.engine.dispose()
+    url, app, _seeded = serve(seed)
+    return url, app
 
 
-def test_browser_edits_a_cell_by_typing_and_enter_and_it_is_saved(live, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    from tests.conftest import PASSWORD
-    from tests.test_browser import CHROMIUM, LAUNCH_ARGS
-
+def test_browser_edits_a_cell_by_typing_and_enter_and_it_is_saved(live, browser_page, tmp_path):
     url, app = live
     console = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        page = browser.new_page(locale="zh-TW")
-        page.goto(f"{url}/login")
-        page.fill("#username", "clerk")
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url("**/admin/")
-        page.on("console", lambda msg: console.append((msg.type, msg.text, msg.location.get("url", ""))))
-        page.on("pageerror", lambda exc: console.append(("pageerror", str(exc), "")))
+    page = browser_page
+    page.goto(f"{url}/login")
+    page.fill("#username", "clerk")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+    page.on("console", lambda msg: console.append((msg.type, msg.text, msg.location.get("url", ""))))
+    page.on("pageerror", lambda exc: console.append(("pageerror", str(exc), "")))
 
-        page.goto(f"{url}/admin/grid/?table=decision")
-        note = page.locator('.tabulator-row .tabulator-cell[tabulator-field="note"]').first
-        note.wait_for()
-        note.click()
-        page.keyboard.press("O")  # typing on a selected cell starts editing it, like a spreadsheet
-        page.keyboard.type("K，主席裁示照案通過")
-        page.keyboard.press("Enter")
-        page.locator("#grid-status.grid-status-ok").wait_for()
-        saved_status = page.inner_text("#grid-status")
-        clean_console = list(console)
+    page.goto(f"{url}/admin/grid/?table=decision")
+    note = page.locator('.tabulator-row .tabulator-cell[tabulator-field="note"]').first
+    note.wait_for()
+    note.click()
+    page.keyboard.press("O")  # typing on a selected cell starts editing it, like a spreadsheet
+    page.keyboard.type("K，主席裁示照案通過")
+    page.keyboard.press("Enter")
+    page.locator("#grid-status.grid-status-ok").wait_for()
+    saved_status = page.inner_text("#grid-status")
+    clean_console = list(console)
 
-        multiplier = page.locator('.tabulator-row .tabulator-cell[tabulator-field="multiplier"]').first
-        multiplier.click()
-        page.keyboard.type("-1")
-        page.keyboard.press("Enter")
-        page.locator(".tabulator-cell.grid-cell-error").wait_for()
-        refused = page.locator(".tabulator-cell.grid-cell-error").first.get_attribute("title")
-        page.screenshot(path=str(tmp_path / "grid.png"), full_page=True)
-        browser.close()
+    multiplier = page.locator('.tabulator-row .tabulator-cell[tabulator-field="multiplier"]').first
+    multiplier.click()
+    page.keyboard.type("-1")
+    page.keyboard.press("Enter")
+    page.locator(".tabulator-cell.grid-cell-error").wait_for()
+    refused = page.locator(".tabulator-cell.grid-cell-error").first.get_attribute("title")
+    page.screenshot(path=str(tmp_path / "grid.png"), full_page=True)
 
     with app.app_context():
         decision = db.session.scalars(select(CaseDecision)).one()

@@ -3,23 +3,20 @@ import os
 import re
 import subprocess
 import sys
-import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from app import create_app
 from icp.extensions import db
 from icp.security import IDLE_KEY, login_attempt_record, login_locked, password_problem
 from models import LoginAttempt, User
 from models.user import utcnow
-from tests.conftest import PASSWORD, TEST_DATABASE_URL, csrf_from, login, user_make
+from tests.conftest import PASSWORD, csrf_from, login, user_make
 from tests.factories import office_make
-from tests.test_browser import CHROMIUM, LAUNCH_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCKED = "登入失敗次數過多"
@@ -316,40 +313,25 @@ VIOLATIONS = """document.addEventListener('securitypolicyviolation', e => {
 
 
 @pytest.fixture()
-def live_office(tmp_path):
-    """The app with an admin and a small office, served from a thread on a free port."""
-    url = TEST_DATABASE_URL if not TEST_DATABASE_URL.startswith("sqlite") else f"sqlite:///{tmp_path / 'live.sqlite'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser-test", "TESTING": True,
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "ATTACHMENT_DIR": str(tmp_path / "files")})
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
+def live_office(serve):
+    """The app with an admin and a small office: its URL and the office's case id."""
+    def seed():
         user_make("admin", "chief")
-        case_id = office_make()["case"].id
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", case_id
-    server.shutdown()
-    with app.app_context():
-        db.drop_all()
-        db.engine.dispose()
+        return office_make()["case"].id
+    url, _app, case_id = serve(seed)
+    return url, case_id
 
 
 @pytest.fixture()
-def watched_page():
+def watched_page(browser_page):
     """A Chromium page that records console errors and Content-Security-Policy violations."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        page = browser.new_page(locale="zh-TW")
-        page.errors = []
-        page.on("console", lambda m: m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico")
-                and page.errors.append(m.text))
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        page.add_init_script(VIOLATIONS)
-        yield page
-        browser.close()
+    page = browser_page
+    page.errors = []
+    page.on("console", lambda m: m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico")
+            and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.add_init_script(VIOLATIONS)
+    return page
 
 
 def violations(page) -> list[str]:
