@@ -82,6 +82,8 @@ def test_inline_edit_saves_with_the_current_version(app, editor, report):
     assert response.status_code == 200, response.text
     db.session.expire_all()
     assert str(db.session.get(ProgressReport, report.id).received_on) == "2011-04-20"
+    [change] = updates_of(report)
+    assert change.changes == {"received_on": [None, "2011-04-20"]} and change.username == "editor-user"
 
 
 def test_inline_edit_without_csrf_is_400(app, editor, report):
