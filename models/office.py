@@ -34,8 +34,9 @@ class Award(Record):
     ceremony_on: Mapped[date | None] = mapped_column(info=labelled("頒獎日期"))
     citation: Mapped[str | None] = mapped_column(Text, info=labelled("得獎事蹟"))
 
-    firm: Mapped["DomesticFirm | None"] = relationship(info=labelled("得獎廠商"))
-    contractor: Mapped["Contractor | None"] = relationship(info=labelled("得獎外商"))
+    # joined: every list row shows the recipient, whichever of the three it is
+    firm: Mapped["DomesticFirm | None"] = relationship(lazy="joined", info=labelled("得獎廠商"))
+    contractor: Mapped["Contractor | None"] = relationship(lazy="joined", info=labelled("得獎外商"))
 
     @property
     def recipient(self) -> str:
