@@ -1,6 +1,9 @@
 """Command-line tools: `flask users …` for accounts and `flask icp …` for the office's data."""
+import io
+import os
 import secrets
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -14,6 +17,8 @@ from models.choices import ROLES
 
 users_cli = AppGroup("users", help="管理使用者帳號 / Manage user accounts.")
 icp_cli = AppGroup("icp", help="工業合作計畫辦公室資料 / The office's data.")
+report_cli = AppGroup("report", help="報表 / Reporting workbooks for the funding agency (.xlsx).")
+icp_cli.add_command(report_cli)
 
 
 def _read_password(from_stdin: bool, *, username: str) -> str:
@@ -117,3 +122,54 @@ def icp_restore(path: str) -> None:
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"restored {path}")
+
+
+def _output_check(path: str) -> Path:
+    """Refuse an output path that cannot be written before spending time on the report."""
+    target = Path(path)
+    if target.is_dir():
+        raise click.ClickException(f"{path} is a directory; give a file name such as report.xlsx")
+    folder = target.parent
+    if not folder.exists():
+        raise click.ClickException(f"cannot write {path}: directory {folder} does not exist")
+    if not folder.is_dir():
+        raise click.ClickException(f"cannot write {path}: {folder} is not a directory")
+    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise click.ClickException(f"cannot write {path}: permission denied")
+    return target
+
+
+def _report_save(workbook, target: Path) -> None:
+    """Write the whole workbook in memory first, so a failure leaves no half-written file behind."""
+    from icp.reports.writer import workbook_write
+
+    out = io.BytesIO()
+    workbook_write(out, workbook)
+    try:
+        target.write_bytes(out.getvalue())
+    except OSError as error:
+        raise click.ClickException(f"cannot write {target}: {error.strerror or error}") from None
+    click.echo(f"{len(workbook.sheets)} sheets written to {target}")
+
+
+@report_cli.command("annual")
+@click.option("--year", type=click.IntRange(1980, 2200), required=True, help="Gregorian year, e.g. 2011 (民國100年).")
+@click.option("--output", required=True, help="The .xlsx file to write.")
+def report_annual(year: int, output: str) -> None:
+    """Write the annual report workbook (年報) of YEAR to OUTPUT."""
+    from icp.reports.annual import annual_workbook
+
+    target = _output_check(output)
+    _report_save(annual_workbook(year=year), target)
+
+
+@report_cli.command("quarterly")
+@click.option("--year", type=click.IntRange(1980, 2200), required=True, help="Gregorian year, e.g. 2011 (民國100年).")
+@click.option("--quarter", type=click.IntRange(1, 4), required=True, help="1 to 4.")
+@click.option("--output", required=True, help="The .xlsx file to write.")
+def report_quarterly(year: int, quarter: int, output: str) -> None:
+    """Write the quarterly report workbook (季報) of YEAR and QUARTER to OUTPUT."""
+    from icp.reports.quarterly import quarterly_workbook
+
+    target = _output_check(output)
+    _report_save(quarterly_workbook(year=year, quarter=quarter), target)

@@ -17,6 +17,7 @@ from views.grid import MeetingGridView
 from views.history import AuditLogView, LoginAttemptView
 from views.totals import TotalsView
 from views.records import MEETINGS, RECORD_SCREENS, SYSTEM
+from views.reports import ReportView
 from views.system import AttachmentView, UserView
 
 TRANSLATIONS = str(Path(__file__).resolve().parent.parent / "icp" / "translations")
@@ -51,6 +52,7 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(AuditLogView(AuditLog, name=_l("變更紀錄"), category=SYSTEM, endpoint="history"))
     admin.add_view(LoginAttemptView(LoginAttempt, name=_l("登入紀錄"), category=SYSTEM, endpoint="login_log"))
     admin.add_view(TotalsView(name=_l("額度統計"), endpoint="totals", url="/admin/totals"))
+    admin.add_view(ReportView(name=_l("報表"), endpoint="reports", url="/admin/reports"))
     app.add_template_filter(local_datetime)
     app.add_template_filter(roc_date_table, "roc_date")
     return admin
