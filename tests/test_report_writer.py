@@ -112,6 +112,17 @@ def test_column_widths_grow_with_chinese_text():
     assert width_of(chinese, 1) >= 24  # twelve CJK characters count as 24 narrow ones
 
 
+@pytest.mark.parametrize("header, values, width", [
+    ("會議紀錄核定日期", ["100.03.25"], 11),            # two lines of four characters: the dates decide
+    ("會議紀錄核定日期", [], 10),                       # 會議紀錄 / 核定日期
+    ("Approved on", ["1"], 10),                        # Latin text breaks only at the space
+    ("Approved", ["1"], 10),
+])
+def test_a_long_header_may_take_two_lines_instead_of_widening_its_column(header, values, width):
+    layout = sheet_layout(Sheet("表", "標題", [Column(header, ROC_DATE)], [[v] for v in values]))
+    assert layout.widths == [width]
+
+
 def test_a_group_header_wider_than_its_columns_widens_them():
     layout = sheet_layout(Sheet("表", "標題", [Column("甲", group="工業合作推動小組實核結果"), Column("乙", group="工業合作推動小組實核結果")], []))
     assert sum(layout.widths) >= 2 * 12 + 2

@@ -185,14 +185,15 @@ def cell_of(value, column: Column, num_format: str | None) -> Cell:
 
 
 def column_widths(columns: list[Column], body: list[list[Cell]]) -> list[int]:
-    """Widths in narrow characters (a CJK character counts two) that fit each header and value, and give a
+    """Widths in narrow characters (a CJK character counts two) that fit each value and each header — on two
+    lines when the values are narrower (會議紀錄 / 核定日期), as the seed report prints long headers — and give a
     group header at least its own width across its columns."""
     widths = []
     for i, column in enumerate(columns):
         if column.width:
             widths.append(column.width)
             continue
-        longest = max([text_width(column.header)] + [text_width(row[i].text) for row in body], default=0)
+        longest = max([header_width(column.header)] + [text_width(row[i].text) for row in body], default=0)
         widths.append(min(max(longest + PADDING, MIN_WIDTH), MAX_WIDTH))
     header, _rows = header_cells(columns)
     for cell in header:
@@ -203,6 +204,13 @@ def column_widths(columns: list[Column], body: list[list[Cell]]) -> list[int]:
             for k, j in enumerate(fitted):
                 widths[j] += share + (1 if k < rest else 0)
     return widths
+
+
+def header_width(text: str) -> int:
+    """The narrowest width showing a header on at most two lines, broken next to a CJK character or at a space."""
+    wide = [text_width(c) == 2 for c in text]
+    splits = [k for k in range(1, len(text)) if wide[k - 1] or wide[k] or text[k] == " "]
+    return min((max(text_width(text[:k]), text_width(text[k:].lstrip())) for k in splits), default=text_width(text))
 
 
 def chart_layout(chart, layout: SheetLayout) -> ChartLayout:
