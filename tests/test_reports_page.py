@@ -82,13 +82,14 @@ def test_the_preview_shows_each_sheet_in_chinese_with_grouped_headers_and_format
     assert "100.03.17" in page and "26,726,856.00" in page and "69,884,223.50" in page  # cents in the column
     assert '<td class="text-center" colspan="2">無</td>' in page                       # the empty 表9
     assert "單位：美元點" in page and "資料來源：推動小組會議紀錄" in page and "各次會議預核額度" in page
-    assert "工業合作推動計畫-100年度年報" in page
+    assert "民國100年度年報" in page and ANNUAL_NAME in page
 
 
 def test_the_year_is_remembered_and_the_quarterly_preview_uses_the_chosen_quarter(app, builders, viewer):
     viewer.get("/admin/reports/?year=2011")
     page = viewer.get("/admin/reports/?kind=quarterly&quarter=2").text
     assert "100年第2季工作進度" in page and builders[-1] == ("quarterly", 2011, 2)
+    assert "民國100年第2季季報" in page
     viewer.get("/admin/reports/annual.xlsx")
     assert builders[-1] == ("annual", 2011)
     assert 'href="/admin/reports/quarterly.xlsx?year=2011&amp;quarter=2"' in viewer.get("/admin/reports/").text
