@@ -24,13 +24,13 @@ def annual_stub(year: int) -> Workbook:
         notes=["資料來源：推動小組會議紀錄"], charts=[Chart("column", "各次會議預核額度", 0, [2])])
     firms = Sheet(name="表9 輔導廠商基本資料表", title="輔導廠商基本資料表",
                   columns=[Column("廠商名稱"), Column("統一編號")], rows=[])
-    return Workbook(f"工業合作推動計畫-{roc}年度年報.xlsx", [meetings, firms])
+    return Workbook(f"icp-annual-{year}.xlsx", [meetings, firms])
 
 
 def quarterly_stub(year: int, quarter: int) -> Workbook:
     sheet = Sheet(name="季報", title=f"{year - 1911}年第{quarter}季工作進度", columns=[Column("工作項目")],
                   rows=[["推動小組會議"]])
-    return Workbook(f"工業合作推動計畫-{year - 1911}年第{quarter}季季報.xlsx", [sheet])
+    return Workbook(f"icp-quarterly-{year}-Q{quarter}.xlsx", [sheet])
 
 
 @pytest.fixture()
@@ -104,6 +104,8 @@ def test_the_download_is_named_in_chinese_with_rfc_5987(app, builders, editor):
     response = editor.get("/admin/reports/annual.xlsx?year=2011")
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;") and f"filename*=UTF-8''{quote(ANNUAL_NAME)}" in disposition
+    quarterly = editor.get("/admin/reports/quarterly.xlsx?year=2011&quarter=3").headers["Content-Disposition"]
+    assert quote("工業合作推動計畫-100年第3季季報.xlsx") in quarterly
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == ["表3 推動小組會議審議結果", "表9 輔導廠商基本資料表"]
     assert book.worksheets[0]["A5"].value == "100.03.17" and len(book.worksheets[0]._charts) == 1
@@ -165,3 +167,18 @@ def test_cli_reports_a_failed_write_and_leaves_no_file(app, builders, tmp_path, 
                                                 "--output", str(tmp_path / "a.xlsx")])
     assert result.exit_code == 1 and "No space left on device" in result.output
     assert not (tmp_path / "a.xlsx").exists()
+
+
+def test_the_real_workbooks_of_the_demo_office_preview_and_download(app, viewer):
+    """No stand-ins: the builders on the 2011 demo records, through the writer, read back."""
+    from icp.demo import demo_load
+
+    demo_load()
+    page = viewer.get("/admin/reports/?year=2011&kind=annual")
+    assert page.status_code == 200 and "推動小組會議審議結果" in page.text and "100.03.17" in page.text
+    book = openpyxl.load_workbook(io.BytesIO(viewer.get("/admin/reports/annual.xlsx?year=2011").data))
+    assert len(book.sheetnames) == 9 and book.sheetnames[0].startswith("表1")
+    assert all(sheet.print_title_rows for sheet in book.worksheets)
+    assert viewer.get("/admin/reports/?kind=quarterly&quarter=3").status_code == 200
+    quarterly = viewer.get("/admin/reports/quarterly.xlsx?quarter=3")
+    assert quarterly.status_code == 200 and openpyxl.load_workbook(io.BytesIO(quarterly.data)).sheetnames

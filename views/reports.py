@@ -44,11 +44,17 @@ def quarter_selected(year: int) -> int:
     return session.get(QUARTER_KEY) or quarter_default(year, date.today())
 
 
-def xlsx_response(workbook: Workbook):
+def download_name(year: int, quarter: int | None = None) -> str:
+    """The office's name for the file it sends: 工業合作推動計畫-100年度年報.xlsx, …-100年第3季季報.xlsx."""
+    if quarter is None:
+        return f"工業合作推動計畫-{roc_year(year)}年度年報.xlsx"
+    return f"工業合作推動計畫-{roc_year(year)}年第{quarter}季季報.xlsx"
+
+
+def xlsx_response(workbook: Workbook, name: str):
     out = io.BytesIO()
     workbook_write(out, workbook)
     out.seek(0)
-    name = workbook.filename if workbook.filename.endswith(".xlsx") else f"{workbook.filename}.xlsx"
     return send_file(out, as_attachment=True, download_name=name, mimetype=XLSX)  # RFC 5987 for 中文 names
 
 
@@ -61,16 +67,19 @@ class ReportView(SecureMixin, BaseView):
         if kind not in KINDS:
             kind = "annual"
         workbook = annual_build(year) if kind == "annual" else quarterly_build(year, quarter)
+        name = download_name(year) if kind == "annual" else download_name(year, quarter)
         return self.render("admin/reports/index.html", year=year, years=years_available(), roc_year=roc_year,
-                           quarter=quarter, kind=kind, workbook=workbook, layouts=workbook_layout(workbook))
+                           quarter=quarter, kind=kind, name=name, layouts=workbook_layout(workbook))
 
     @expose("/annual.xlsx")
     def annual(self):
-        return xlsx_response(annual_build(year_selected()))
+        year = year_selected()
+        return xlsx_response(annual_build(year), download_name(year))
 
     @expose("/quarterly.xlsx")
     def quarterly(self):
         year = year_selected()
         if request.args.get("quarter", "") not in ("", "1", "2", "3", "4"):
             abort(400)
-        return xlsx_response(quarterly_build(year, quarter_selected(year)))
+        quarter = quarter_selected(year)
+        return xlsx_response(quarterly_build(year, quarter), download_name(year, quarter))
