@@ -87,8 +87,16 @@ def users_ensure_admin() -> None:
 
 
 @icp_cli.command("demo")
-def icp_demo() -> None:
+@click.option("--cases", type=click.IntRange(1), default=None,
+              help="Instead of the 2011 office, generate a scale data set of N cases (benchmarks; icp/scale.py).")
+def icp_demo(cases: int | None) -> None:
     """Fill an empty database with the 2011 office of the seed report (idempotent)."""
+    if cases:
+        from icp.scale import scale_load
+
+        created = scale_load(cases=cases)
+        click.echo(f"scale data: {created} cases created" if created else "data already present; nothing added")
+        return
     from icp.demo import demo_load
 
     created = demo_load()
