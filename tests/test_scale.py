@@ -103,3 +103,23 @@ def test_demo_command_with_cases_generates_the_scale_data(app):
     assert result.exit_code == 0, result.output
     assert "50 cases" in result.output
     assert db.session.scalar(select(func.count()).select_from(IcpCase)) == 50
+
+
+def test_whole_cases_list_exports_every_row(app, client_as):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    scale_load(cases=120, **SMALL)  # more than one list page
+    response = client_as("viewer").get("/admin/case/export.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.data), read_only=True).active
+    assert sum(1 for _row in sheet.iter_rows()) == 1 + 120
+
+
+def test_list_count_stops_early_and_says_so(app, client_as, monkeypatch):
+    monkeypatch.setattr("views.base.COUNT_CAP", 100)
+    scale_load(cases=150, **SMALL)
+    admin = client_as("viewer")
+    assert "(100+)" in admin.get("/admin/case/").text
+    assert "(150)" in admin.get("/admin/case/?page=2").text  # a deeper page counts as far as it needs to

@@ -11,8 +11,9 @@ from flask_admin.form import SecureForm, rules
 from flask_admin.model import typefmt
 from flask_babel import LazyString, format_datetime, get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import inspect
+from sqlalchemy import func, inspect, literal_column, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Query
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
@@ -181,7 +182,7 @@ class ExportMixin:
         args = self._get_list_extra_args()
         sort = self._get_column_by_idx(args.sort)
         _count, query = self.get_list(0, sort[0] if sort else None, args.sort_desc, args.search, args.filters,
-                                      execute=False, page_size=None)
+                                      execute=False, page_size=0)  # 0: every row (None would mean one page)
         columns = self._list_columns
         out = io.BytesIO()
         workbook = workbook_open(out)
@@ -206,7 +207,43 @@ class ExportMixin:
         return str(value)
 
 
-class RecordView(ExportMixin, SecureMixin, ModelView):
+COUNT_CAP = 10_000
+
+
+class CountAtLeast(int):
+    """A row count that stopped early: shown as "10,000+"."""
+
+    def __str__(self) -> str:
+        return f"{int(self):,}+"
+
+
+class CappedCountQuery(Query):
+    """Flask-Admin's count query (filters and search applied), counting no further than `cap` rows."""
+
+    cap = COUNT_CAP
+
+    def scalar(self):
+        rows = self.with_entities(literal_column("1")).limit(self.cap + 1).subquery()
+        count = self.session.scalar(select(func.count()).select_from(rows))
+        return CountAtLeast(self.cap) if count > self.cap else count
+
+
+class CappedCountMixin:
+    """Lists count at most COUNT_CAP rows, or as far as the page shown needs, instead of the whole table
+    on every page (Flask-Admin #897): a deep page or a big table stays cheap to open."""
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        size = self.page_size if page_size is None else page_size
+        self._count_cap = max(COUNT_CAP, ((page or 0) + 2) * (size or 0))
+        return super().get_list(page, sort_column, sort_desc, search, filters, execute=execute, page_size=page_size)
+
+    def get_count_query(self):
+        query = CappedCountQuery(func.count("*"), db.session()).select_from(self.model)
+        query.cap = getattr(self, "_count_cap", COUNT_CAP)
+        return query
+
+
+class RecordView(CappedCountMixin, ExportMixin, SecureMixin, ModelView):
     """Declarative base for record screens. Editors and admins write; viewers read and export."""
 
     form_base_class = SecureForm
