@@ -2,7 +2,7 @@
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from icp.extensions import db
@@ -41,12 +41,13 @@ class Agreement(Record):
         between("defense_share_pct", 0, 100),
         not_before("deadline", "signed_on"),
         not_before("extended_deadline", "deadline"),
+        Index("ix_agreement_status_signed_on", "status", "signed_on"),  # the list filtered by status, newest first
     )
 
     number: Mapped[str] = mapped_column(String(50), unique=True, info=labelled("協議書編號"))
     procurement_id: Mapped[int | None] = mapped_column(ForeignKey("procurement.id"), index=True, info=labelled("購案"))
     contractor_id: Mapped[int] = mapped_column(ForeignKey("contractor.id"), index=True, info=labelled("國外承商"))
-    signed_on: Mapped[date | None] = mapped_column(info=labelled("簽署日期"))
+    signed_on: Mapped[date | None] = mapped_column(index=True, info=labelled("簽署日期"))
     obligation: Mapped[Decimal] = mapped_column(MONEY, info=labelled("工業合作額度"))
     obligation_currency: Mapped[str] = mapped_column(choice("credit_currency", CURRENCIES), default="USD",
                                                      info=labelled("額度幣別"))
@@ -76,6 +77,7 @@ class IcpCase(Record):
                             "induced_investment_ntd") + (
         between("multiplier", 0, None, low_exclusive=True),
         not_before("planned_end", "planned_start"),
+        Index("ix_icp_case_status_number", "status", "number"),  # the list filtered by status, in its order
     )
 
     number: Mapped[str] = mapped_column(String(50), unique=True, info=labelled("個案編號"))
@@ -90,7 +92,7 @@ class IcpCase(Record):
     currency: Mapped[str] = mapped_column(choice("credit_currency", CURRENCIES), default="USD", info=labelled("幣別"))
     multiplier: Mapped[Decimal] = mapped_column(MULTIPLIER, default=Decimal(1), info=labelled("乘數"))
     credit: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0), info=labelled("工業合作額度(點)"))
-    submitted_on: Mapped[date | None] = mapped_column(info=labelled("申請日期"))
+    submitted_on: Mapped[date | None] = mapped_column(index=True, info=labelled("申請日期"))
     planned_start: Mapped[date | None] = mapped_column(info=labelled("預定開始"))
     planned_end: Mapped[date | None] = mapped_column(info=labelled("預定完成"))
     technologies: Mapped[int] = mapped_column(default=0, info=labelled("引進技術項數"))
@@ -132,6 +134,8 @@ class CaseDecision(Record):
     __table_args__ = nonneg("approved_value", "credits") + (
         between("multiplier", 0, None, low_exclusive=True),
         between("exchange_rate", 0, None, low_exclusive=True),
+        # covers the totals' GROUP BY (kind → case, currency, credits) without reading the table
+        Index("ix_case_decision_kind_totals", "kind", "case_id", "currency", "credits"),
     )
 
     case_id: Mapped[int] = mapped_column(ForeignKey("icp_case.id"), index=True, info=labelled("個案"))

@@ -2,7 +2,7 @@
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Boolean, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import MONEY, Record, choice, labelled, nonneg
@@ -29,11 +29,13 @@ class Contractor(Record):
 
 class DomesticFirm(Record):
     __tablename__ = "domestic_firm"
-    __table_args__ = nonneg("paid_in_capital", "employees")
+    __table_args__ = nonneg("paid_in_capital", "employees") + (
+        Index("ix_domestic_firm_defense_name", "is_defense_supplier", "name"),  # filtered list in name order
+    )
 
-    name: Mapped[str] = mapped_column(String(200), info=labelled("廠商名稱"))
+    name: Mapped[str] = mapped_column(String(200), index=True, info=labelled("廠商名稱"))
     ubn: Mapped[str] = mapped_column(String(8), unique=True, info=labelled("統一編號"))
-    sector: Mapped[str | None] = mapped_column(String(100), info=labelled("產業別"))
+    sector: Mapped[str | None] = mapped_column(String(100), index=True, info=labelled("產業別"))
     address: Mapped[str | None] = mapped_column(String(300), info=labelled("地址"))
     contact_person: Mapped[str | None] = mapped_column(String(100), info=labelled("聯絡人"))
     contact_phone: Mapped[str | None] = mapped_column(String(50), info=labelled("電話"))
