@@ -6,7 +6,7 @@ PORT ?= 5000
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export FLASK_APP := app.py
 
-.PHONY: run test test-sqlite test-postgres setup browser db translations messages clean
+.PHONY: run test test-sqlite test-postgres setup browser db translations messages clean bench
 
 run: setup db
 	@$(BIN)/flask icp demo
@@ -32,6 +32,11 @@ test-postgres:
 	fi
 
 setup: $(VENV)/.installed translations
+
+# Benchmarks at 10,000 and 100,000 cases on SQLite and (when it answers) PostgreSQL; writes bench/results.md.
+# BENCH_CASES=10000 for a quick run; see bench/README.md for the other settings.
+bench: setup
+	$(BIN)/python bench/run.py
 
 # Browser tests drive Debian's Chromium; install it when it is missing (the test tools cannot download one).
 browser:
