@@ -181,3 +181,47 @@ def report_quarterly(year: int, quarter: int, output: str) -> None:
 
     target = _output_check(output)
     _report_save(quarterly_workbook(year=year, quarter=quarter), target)
+
+
+@icp_cli.command("export-all")
+@click.argument("path")
+def icp_export_all(path: str) -> None:
+    """Write every record to the interchange workbook PATH: one sheet per table, references by natural key."""
+    from icp.interchange import workbook_export
+
+    target = _output_check(path)
+    partial = target.with_name(target.name + ".part")  # the file appears under its name only once complete
+    counts = workbook_export(str(partial))
+    partial.replace(target)
+    click.echo(f"{sum(counts.values())} rows in {len(counts)} sheets written to {target}")
+
+
+@icp_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check every row and report, but write nothing.")
+@click.option("--errors", "errors_path", default=None,
+              help="When there are problems, write a copy of the workbook with the bad cells marked here.")
+def icp_import(path: str, dry_run: bool, errors_path: str | None) -> None:
+    """Import an interchange workbook: every row is checked first; all of it is written, or nothing."""
+    from icp.importer import ImportRefused, errors_annotate, workbook_import
+
+    def progress(sheet: str, row: int) -> None:
+        click.echo(f"  {sheet}: {row:,} rows read", err=True)
+
+    try:
+        result = workbook_import(path, dry_run=dry_run, progress=progress)
+    except ImportRefused as error:
+        raise click.ClickException(str(error)) from None
+    click.echo("sheet\tcreated\tupdated\tunchanged\trejected")
+    for count in result.counts:
+        click.echo(f"{count.sheet}\t{count.created}\t{count.updated}\t{count.unchanged}\t{count.rejected}")
+    for note in result.notes:
+        click.echo(f"note: {note}")
+    for p in result.problems:
+        click.echo(f"{p.sheet}!{p.column}{p.row or ''} {p.header} [{p.value}]: {p.reason}", err=True)
+    if result.problems:
+        if errors_path:
+            Path(errors_path).write_bytes(errors_annotate(path, result.problems))
+            click.echo(f"problems marked in {errors_path}", err=True)
+        raise click.ClickException(f"{len(result.problems)} problems; nothing written")
+    click.echo("dry run: nothing written" if dry_run else "imported")

@@ -22,6 +22,9 @@ class Config:
     ATTACHMENT_DIR = os.environ.get("ATTACHMENT_DIR") or str(INSTANCE_DIR / "attachments")
     ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    IMPORT_MAX_BYTES = 20 * 1024 * 1024  # an uploaded workbook to import (flask icp import too)
+    IMPORT_MAX_UNZIPPED_BYTES = 500 * 1024 * 1024  # what its zip directory may declare uncompressed (zip bombs)
+    IMPORT_DIR = os.environ.get("IMPORT_DIR") or str(INSTANCE_DIR / "imports")  # uploads awaiting confirmation
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's strong default; tests use a fast one
     SESSION_COOKIE_SECURE = HTTPS  # on HTTPS requests the session cookie is Secure anyway (icp.security)
     REMEMBER_COOKIE_SECURE = HTTPS

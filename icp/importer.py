@@ -1,0 +1,557 @@
+"""Import of an interchange workbook (icp.interchange): check the file, read it, normalise, validate, write.
+
+Every row is parsed and checked with the same rules as the forms (icp.validation.record_problems) inside
+one transaction; the transaction is committed only when no row has a problem (and not on a dry run), so
+a workbook is imported completely or not at all. A row whose natural key matches a stored record updates
+only the fields that differ (the history listener logs them with source "import"); other rows create
+records. The file itself is checked first: its size, that it really is an .xlsx (a zip holding
+[Content_Types].xml and xl/workbook.xml), the uncompressed sizes its zip directory declares (zip bombs),
+and that no XML part declares a DTD (entity expansion); openpyxl parses through defusedxml.
+"""
+import io
+import re
+import unicodedata
+import zipfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from flask import current_app, g
+from flask_babel import gettext as _
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from icp.extensions import db
+from icp.interchange import (KEY_SEPARATOR, README_SHEET, SPEC_OF, SPECS, Field, Spec, fields_of, key_hint,
+                             records_release)
+from icp.validation import record_problems
+from icp.xlsx import FORMULA_STARTS
+
+REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+ZIP_MAGIC = b"PK\x03\x04"
+MAX_MEMBERS = 10_000
+DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+SCAN_CHUNK = 1 << 16
+EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-year bug is before March 1900)
+TRUE_TEXTS = frozenset({"是", "true", "t", "y", "yes", "v", "1", "✓", "✔", "○"})
+FALSE_TEXTS = frozenset({"否", "false", "f", "n", "no", "0", "✗", "×", "x"})
+UNITS = {"億": Decimal(10) ** 8, "千萬": Decimal(10) ** 7, "百萬": Decimal(10) ** 6, "萬": Decimal(10) ** 4,
+         "千": Decimal(10) ** 3}
+NUMBER = re.compile(r"^(?P<sign>[+-]?)(?P<number>\d+(?:\.\d+)?|\.\d+)(?P<unit>億|千萬|百萬|萬|千)?$")
+CURRENCY_WORDS = ("美元點", "美金", "美元", "新台幣", "新臺幣", "台幣", "臺幣", "點", "元", "NT$", "US$", "USD", "NTD",
+                  "TWD", "$", "%")
+ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:T?\d{1,2}:\d{2}(?::\d{2})?)?$")
+ROC_DATE = re.compile(r"^(\d{1,3})[-/.](\d{1,2})[-/.](\d{1,2})$")
+WORDED_DATE = re.compile(r"^(\d{1,4})年(\d{1,2})月(\d{1,2})日?$")
+PROGRESS_EVERY = 500
+
+
+class ImportRefused(Exception):
+    """The whole file is refused before any row is read; the message is for the user."""
+
+
+class ValueProblem(ValueError):
+    """A cell's value cannot be read as its column's type; the message says why, in the user's language."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix: where (sheet, Excel row, column letter and header), the value, and why."""
+
+    sheet: str
+    row: int
+    column: str
+    header: str
+    value: str
+    reason: str
+
+
+@dataclass
+class SheetCount:
+    sheet: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+
+@dataclass
+class ImportResult:
+    counts: list[SheetCount] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# The file ---------------------------------------------------------------------------------------------------
+def upload_check(path: str | Path, *, max_bytes: int | None = None, max_unzipped: int | None = None) -> None:
+    """Refuse, with a reason, a file that is too large, not an .xlsx by content, or malicious.
+
+    Only the zip directory and a streamed scan of the XML parts are read, so a zip bomb is refused by the
+    sizes it declares and a decompression that runs past them is cut off, without exhausting memory.
+    """
+    config = current_app.config
+    max_bytes = max_bytes or config["IMPORT_MAX_BYTES"]
+    max_unzipped = max_unzipped or config["IMPORT_MAX_UNZIPPED_BYTES"]
+    path = Path(path)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ImportRefused(_("檔案過大（%(size)s MB），上限為 %(max)s MB", size=_mb(size), max=_mb(max_bytes)))
+    with path.open("rb") as handle:
+        if handle.read(4) != ZIP_MAGIC or not zipfile.is_zipfile(handle):
+            raise ImportRefused(_("這不是 Excel 活頁簿（.xlsx）檔案"))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            names = {m.filename for m in members}
+            if not all(part in names for part in REQUIRED_PARTS):
+                raise ImportRefused(_("這不是 Excel 活頁簿（.xlsx）檔案"))
+            if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > max_unzipped:
+                raise ImportRefused(_("檔案解壓縮後過大（上限 %(max)s MB），可能是惡意檔案，已拒絕",
+                                      max=_mb(max_unzipped)))
+            for member in members:
+                if member.filename.endswith((".xml", ".rels", ".vml")):
+                    _xml_scan(archive, member)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError):
+        raise ImportRefused(_("檔案已損毀或格式不正確，無法讀取")) from None
+
+
+def _xml_scan(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Refuse DTDs (OOXML never has one; entity tricks need one) and parts larger than they declare."""
+    read, tail = 0, b""
+    with archive.open(member) as part:
+        while chunk := part.read(SCAN_CHUNK):
+            read += len(chunk)
+            if read > member.file_size:
+                raise ImportRefused(_("檔案解壓縮後過大（上限 %(max)s MB），可能是惡意檔案，已拒絕",
+                                      max=_mb(current_app.config["IMPORT_MAX_UNZIPPED_BYTES"])))
+            window = tail + chunk
+            if any(marker in window for marker in DTD_MARKERS):
+                raise ImportRefused(_("檔案含有不允許的 XML 宣告（DTD／實體），可能是惡意檔案，已拒絕"))
+            tail = chunk[-16:]
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}".rstrip("0").rstrip(".")
+
+
+# Normalising one cell ---------------------------------------------------------------------------------------
+def text_clean(value) -> str | None:
+    """Text with outer spaces (also full-width and non-breaking) removed; blank becomes None."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        value = value.isoformat()
+    text = str(value).strip().strip("\u3000\u00a0").strip()
+    return text or None
+
+
+def number_parse(value) -> Decimal:
+    """A number from a cell: full-width digits, thousands separators and units (萬, 億, 美元點) allowed."""
+    if isinstance(value, bool):
+        raise ValueProblem(_("應填數字"))
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    text = unicodedata.normalize("NFKC", str(value)).replace(",", "").replace(" ", "").replace("、", "")
+    for word in CURRENCY_WORDS:
+        text = text.removeprefix(word).removesuffix(word)
+    match = NUMBER.match(text)
+    if not match:
+        raise ValueProblem(_("應填數字"))
+    number = Decimal(match["number"]) * UNITS.get(match["unit"] or "", Decimal(1))
+    return -number if match["sign"] == "-" else number
+
+
+def integer_parse(value) -> int:
+    number = number_parse(value)
+    if number != number.to_integral_value():
+        raise ValueProblem(_("應填整數"))
+    return int(number)
+
+
+def date_parse(value) -> date:
+    """A date from a cell: an Excel date or serial number, 2011-03-17, or ROC 100/3/17, 100.03.17, 100年3月17日."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise ValueProblem(_("日期格式不正確"))
+    if isinstance(value, (int, float)):
+        if not 1 <= value < 2958466 or not float(value).is_integer():
+            raise ValueProblem(_("日期格式不正確"))
+        return EXCEL_EPOCH + timedelta(days=int(value))
+    text = unicodedata.normalize("NFKC", str(value)).replace(" ", "").removeprefix("民國")
+    try:
+        if match := ISO_DATE.match(text):
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        if match := ROC_DATE.match(text):
+            return date(int(match[1]) + 1911, int(match[2]), int(match[3]))
+        if match := WORDED_DATE.match(text):
+            year = int(match[1])
+            return date(year + 1911 if year < 1000 else year, int(match[2]), int(match[3]))
+        if text.isdigit() and len(text) == 5:
+            return date_parse(int(text))
+    except ValueError:
+        raise ValueProblem(_("沒有這個日期")) from None
+    raise ValueProblem(_("日期格式不正確（例如 2011-03-17 或 100/3/17）"))
+
+
+def bool_parse(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = unicodedata.normalize("NFKC", str(value)).strip().lower()
+    if text in TRUE_TEXTS:
+        return True
+    if text in FALSE_TEXTS:
+        return False
+    raise ValueProblem(_("請填「是」或「否」"))
+
+
+def value_parse(f: Field, raw):
+    """A cell's value as `f`'s Python type (links stay text: references are resolved against the database)."""
+    if isinstance(raw, str) and not text_clean(raw):
+        raw = None
+    if raw is None:
+        return None
+    if f.kind == "decimal":
+        number = number_parse(raw)
+        if f.scale is not None:
+            try:
+                number = number.quantize(Decimal(1).scaleb(-f.scale))
+            except InvalidOperation:
+                raise ValueProblem(_("數值過大")) from None
+        return number
+    if f.kind == "int":
+        return integer_parse(raw)
+    if f.kind == "date":
+        return date_parse(raw)
+    if f.kind == "bool":
+        return bool_parse(raw)
+    if f.kind == "text" and isinstance(raw, int) and f.column is not None and f.column.key == "ubn":
+        return f"{raw:08d}"  # a 統一編號 typed into a number cell loses its leading zeros
+    text = text_clean(raw)
+    if f.kind == "choice" and text not in f.choices:
+        raise ValueProblem(_("不是有效的選項，請填：%(choices)s", choices="、".join(f.choices)))
+    return text
+
+
+# References -------------------------------------------------------------------------------------------------
+class KeyIndex:
+    """Natural key → stored records (ids, or new objects of this import) of one model, loaded once."""
+
+    def __init__(self, spec: Spec):
+        self.spec = spec
+        mapper = inspect(spec.model)
+        self.columns = []
+        for name in spec.key:
+            prop = mapper.attrs[name]
+            self.columns.append(next(iter(prop.local_columns)) if hasattr(prop, "direction") else prop.columns[0])
+        self.entries: dict[tuple, list] = {}
+        rows = db.session.execute(select(spec.model.id, *self.columns).order_by(spec.model.id))
+        for record_id, *parts in rows:
+            self.entries.setdefault(tuple(parts), []).append(record_id)
+        self.rejected: set[tuple] = set()
+
+    def key_of(self, values: dict) -> tuple:
+        return tuple(v.id if hasattr(v, "__table__") else v for v in (values.get(k) for k in self.spec.key))
+
+    def get(self, key: tuple, occurrence: int = 0):
+        found = self.entries.get(key, [])
+        if occurrence >= len(found):
+            return None
+        item = found[occurrence]
+        return db.session.get(self.spec.model, item) if isinstance(item, int) else item
+
+    def add(self, key: tuple, record) -> None:
+        self.entries.setdefault(key, []).append(record)
+
+    def settle(self) -> None:
+        """After a flush: hold ids, not objects, so the session can let go of written records."""
+        for items in self.entries.values():
+            items[:] = [item if isinstance(item, int) else item.id for item in items]
+
+
+class Importer:
+    """One import: sheets in dependency order, one transaction, problems collected with their positions."""
+
+    def __init__(self, *, progress: Callable[[str, int], None] | None = None):
+        self.indexes: dict[type, KeyIndex] = {}
+        self.result = ImportResult()
+        self.progress = progress
+
+    def index(self, model: type) -> KeyIndex:
+        if model not in self.indexes:
+            self.indexes[model] = KeyIndex(SPEC_OF[model])
+        return self.indexes[model]
+
+    def reference(self, f: Field, text: str):
+        """The record a natural key names, or a ValueProblem saying why not."""
+        spec = SPEC_OF[f.target]
+        target_fields = {tf.key: tf for tf in fields_of(f.target)}
+        parts = text.rsplit(KEY_SEPARATOR, len(spec.key) - 1) if len(spec.key) > 1 else [text]
+        if len(parts) != len(spec.key):
+            raise ValueProblem(_("請以「%(hint)s」的格式填寫", hint=key_hint(f.target)))
+        key = tuple(value_parse(target_fields[name], part) for name, part in zip(spec.key, parts))
+        index = self.index(f.target)
+        found = index.entries.get(key, [])
+        if len(found) > 1:
+            raise ValueProblem(_("「%(sheet)s」中有多筆相同的「%(hint)s」，無法判斷是哪一筆", sheet=spec.sheet,
+                                 hint=key_hint(f.target)))
+        if not found:
+            if key in index.rejected:
+                raise ValueProblem(_("「%(sheet)s」工作表中的這筆資料有錯誤，未匯入", sheet=spec.sheet))
+            raise ValueProblem(_("找不到此%(what)s（請填「%(hint)s」，或先在「%(sheet)s」工作表新增）",
+                                 what=f.label, hint=key_hint(f.target), sheet=spec.sheet))
+        return index.get(key)
+
+    def cell_parse(self, f: Field, raw):
+        if f.kind == "ref":
+            text = text_clean(raw) if not isinstance(raw, (date, datetime)) else None
+            return self.reference(f, text) if text else None
+        if f.kind == "refs":
+            text = text_clean(raw)
+            if not text:
+                return []
+            names = [n.strip() for n in re.split(r"[；;]", text) if n.strip()]
+            return [self.reference(f, name) for name in names]
+        return value_parse(f, raw)
+
+    def run(self, path: str | Path, *, dry_run: bool) -> ImportResult:
+        from openpyxl import load_workbook
+
+        self.result.dry_run = dry_run
+        g.history_source = "import"
+        db.session.rollback()
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            known = {spec.sheet for spec in SPECS} | {README_SHEET}
+            for name in workbook.sheetnames:
+                if name not in known:
+                    self.result.notes.append(_("未知的工作表「%(sheet)s」，已略過", sheet=name))
+            try:
+                for spec in SPECS:
+                    if spec.sheet in workbook.sheetnames:
+                        self.sheet_import(spec, workbook[spec.sheet])
+                db.session.flush()
+            except SQLAlchemyError as error:
+                db.session.rollback()
+                self.result.problems.append(Problem("", 0, "", "", "", _("資料庫拒絕寫入：%(error)s",
+                                                                             error=str(error.orig or error)[:300])))
+        finally:
+            workbook.close()
+        if self.result.problems or dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+            self.result.written = True
+        return self.result
+
+    def sheet_import(self, spec: Spec, worksheet) -> None:
+        from openpyxl.utils import get_column_letter
+
+        count = SheetCount(spec.sheet)
+        self.result.counts.append(count)
+        fields = fields_of(spec.model)
+        by_key = {f.key: f for f in fields}
+        by_label = {f.label: f for f in fields}
+        rows = worksheet.iter_rows(values_only=True)
+        header = list(next(rows, None) or ())
+        second = list(next(rows, None) or ())
+        names = [text_clean(v) for v in second]
+        if names and all(n is None or n in by_key for n in names) and any(names):
+            columns = {i: by_key[n] for i, n in enumerate(names) if n}  # the hidden machine-key row
+            first_data = 3
+        else:
+            columns = {i: by_label[text_clean(h)] for i, h in enumerate(header) if text_clean(h) in by_label}
+            first_data, rows = 2, _chain([second], rows)
+        for i, h in enumerate(header):
+            if i not in columns and text_clean(h):
+                self.result.notes.append(_("「%(sheet)s」的欄位「%(header)s」不是匯入欄位，已略過",
+                                           sheet=spec.sheet, header=text_clean(h)))
+        missing = [by_key[k].label for k in spec.key if k not in {f.key for f in columns.values()}]
+        if missing:
+            self.result.problems.append(Problem(spec.sheet, 1, "", "", "", _(
+                "缺少比對欄位：%(columns)s", columns="、".join(missing))))
+            return
+        letters = {f.key: (get_column_letter(i + 1), f.label) for i, f in columns.items()}
+        index = self.index(spec.model)
+        seen: Counter = Counter()
+        for number, row in enumerate(rows, start=first_data):
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+                continue
+            self.row_import(spec, index, seen, count, number, row, columns, letters)
+            if self.progress and number % PROGRESS_EVERY == 0:
+                self.progress(spec.sheet, number)
+        db.session.flush()
+        index.settle()
+        records_release()  # written; the indexes keep ids, and memory stays flat across sheets
+
+    def row_import(self, spec: Spec, index: KeyIndex, seen: Counter, count: SheetCount, number: int, row,
+                   columns: dict, letters: dict) -> None:
+        problems: list[Problem] = []
+
+        def problem(key: str | None, value, reason: str) -> None:
+            letter, header = letters.get(key, ("", "")) if key else ("", "")
+            shown = "" if value is None else (value.isoformat() if isinstance(value, (date, datetime)) else str(value))
+            problems.append(Problem(spec.sheet, number, letter, header, shown[:200], str(reason)))
+
+        values, raw_of = {}, {}
+        for i, f in columns.items():
+            raw = row[i] if i < len(row) else None
+            raw_of[f.key] = raw
+            try:
+                values[f.key] = self.cell_parse(f, raw)
+            except ValueProblem as error:
+                problem(f.key, raw, str(error))
+        key = index.key_of(values)
+        if not problems:
+            for name in spec.key:
+                if values.get(name) is None and _field(spec, name).required:
+                    problem(name, None, _("此欄為必填"))
+        if problems:
+            self._reject(spec, index, count, key, problems)
+            return
+        occurrence = seen[key]
+        seen[key] += 1
+        if spec.unique and occurrence:
+            problem(spec.key[0], raw_of.get(spec.key[0]), _("與本工作表前面的列重複（%(hint)s 相同）",
+                                                            hint=key_hint(spec.model)))
+            self._reject(spec, index, count, None, problems)
+            return
+        current = index.get(key, occurrence)
+        fields = {f.key: f for f in columns.values()}
+        if current is not None:
+            changes = {k: v for k, v in values.items() if _differs(fields[k], getattr(current, k), v)}
+            for k, v in list(changes.items()):
+                if v is None and fields[k].default is not None:  # a blank cell keeps a defaulted field's default
+                    changes[k] = fields[k].default
+                    if not _differs(fields[k], getattr(current, k), changes[k]):
+                        del changes[k]
+            if not changes:
+                count.unchanged += 1
+                return
+            merged = {**_record_values(current), **changes}
+        else:
+            merged = {f.key: f.default for f in fields_of(spec.model) if f.default is not None}
+            merged.update({k: v for k, v in values.items() if v is not None or k not in merged})
+            for f in fields_of(spec.model):
+                if f.required and merged.get(f.key) is None:
+                    problem(f.key, None, _("此欄為必填") if f.key in letters else
+                            _("缺少必填欄位「%(header)s」", header=f.label))
+        if not problems:
+            for name, reason in record_problems(spec.model, merged, current).items():
+                problem(name if name in letters else None, raw_of.get(name), reason if name in letters else
+                        f"{_field_label(spec, name)}：{reason}")
+        if problems:
+            self._reject(spec, index, count, None if current is not None else key, problems)
+            return
+        if current is not None:
+            for k, v in changes.items():
+                setattr(current, k, v)
+            count.updated += 1
+        else:
+            record = spec.model(**{k: v for k, v in merged.items() if k in {f.key for f in fields_of(spec.model)}})
+            db.session.add(record)
+            index.add(key, record)
+            count.created += 1
+
+    def _reject(self, spec: Spec, index: KeyIndex, count: SheetCount, key: tuple | None, problems) -> None:
+        count.rejected += 1
+        self.result.problems.extend(problems)
+        if key is not None and all(part is not None for part in key):
+            index.rejected.add(key)
+
+
+def _chain(first, rest):
+    yield from first
+    yield from rest
+
+
+def _field(spec: Spec, name: str) -> Field:
+    return next(f for f in fields_of(spec.model) if f.key == name)
+
+
+
+def _field_label(spec: Spec, name: str) -> str:
+    mapper = inspect(spec.model)
+    prop = mapper.attrs.get(name)
+    info = getattr(prop, "info", {}) if prop is not None else {}
+    if not info and prop is not None and hasattr(prop, "columns"):
+        info = prop.columns[0].info
+    return str(info.get("label", name))
+
+
+def _record_values(record) -> dict:
+    """A stored record's values as icp.validation expects them: columns and to-one links by attribute."""
+    mapper = inspect(type(record))
+    values = {attr.key: getattr(record, attr.key) for attr in mapper.column_attrs}
+    values.update({rel.key: getattr(record, rel.key) for rel in mapper.relationships if not rel.uselist})
+    values.update({rel.key: list(getattr(record, rel.key)) for rel in mapper.relationships
+                   if rel.secondary is not None})
+    return values
+
+
+def _differs(f: Field, old, new) -> bool:
+    if f.kind == "refs":
+        return {item.id for item in old} != {item.id for item in new}
+    if f.kind == "ref":
+        return (old.id if old is not None else None) != (new.id if new is not None else None)
+    return old != new
+
+
+def workbook_import(path: str | Path, *, dry_run: bool = False,
+                    progress: Callable[[str, int], None] | None = None) -> ImportResult:
+    """Check, read and import the workbook at `path`: everything or (on any problem, or a dry run) nothing."""
+    upload_check(path)
+    return Importer(progress=progress).run(path, dry_run=dry_run)
+
+
+# The copy with the problems marked --------------------------------------------------------------------------
+ERRORS_SHEET = "匯入錯誤"
+BAD_FILL = "FFC7CE"
+
+
+def errors_annotate(path: str | Path, problems: list[Problem]) -> bytes:
+    """The uploaded workbook with each bad cell filled red and commented, and a list of every problem first."""
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    workbook = load_workbook(path)
+    fill = PatternFill(fill_type="solid", start_color=BAD_FILL, end_color=BAD_FILL)
+    listing = workbook.create_sheet(ERRORS_SHEET, 0)
+    for col, width in zip("ABCDEF", (20, 8, 8, 24, 30, 60)):
+        listing.column_dimensions[col].width = width
+    listing.append([_("工作表"), _("列"), _("欄"), _("欄位"), _("內容"), _("原因")])
+    comments: dict[tuple, list[str]] = {}
+    for p in problems:
+        listing.append([p.sheet, p.row or None, p.column, p.header, p.value, p.reason])
+        if p.sheet in workbook.sheetnames and p.row:
+            comments.setdefault((p.sheet, p.row, p.column or "A"), []).append(
+                f"{p.header}：{p.reason}" if p.header else p.reason)
+    for row in listing.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                cell.data_type, cell.quotePrefix = "s", True  # a bad value stays text, never a formula
+    for (sheet, row, letter), reasons in comments.items():
+        cell = workbook[sheet][f"{letter}{row}"]
+        cell.fill = fill
+        cell.comment = Comment("\n".join(reasons), _("匯入檢查"), width=300, height=120)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
