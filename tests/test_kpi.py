@@ -353,3 +353,15 @@ def test_case_decision_ledger_is_untouched_by_the_kpis(app):
         KPI_SOURCES[key](2011)
     assert not db.session.new and not db.session.dirty
     assert db.session.query(CaseDecision).count() == 6
+
+
+def test_target_form_offers_only_computable_sources(app, client_as):
+    """A free-typed key would silently count nothing; the form offers the registered ones and 'manual'."""
+    from tests.conftest import csrf_from
+    admin = client_as("admin")
+    page = admin.get("/admin/target/new/").text
+    assert 'value="meetings:工業合作推動小組會議"' in page and 'value="manual"' in page
+    response = admin.post("/admin/target/new/", data={"year": "2011", "work_item": "x", "kpi": "y", "target_value": "1",
+                                                      "unit": "次", "actual_source": "whatever",
+                                                      "csrf_token": csrf_from(page)})
+    assert response.status_code == 200 and "不是有效的選擇" in response.text

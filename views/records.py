@@ -8,6 +8,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from icp.extensions import db
+from icp.kpi import KPI_SOURCES, MANUAL
 
 from models import (Agency, Agreement, AnnualTarget, Award, BankedCredit, BudgetLine, CapabilityAssessment,
                     CaseDecision, CaseReview, Contractor, DefenseTarget, DemandItem, DomesticFirm, Event, Expert,
@@ -311,6 +312,8 @@ class AwardView(RecordView):
 # 計畫管理 ------------------------------------------------------------------------------------------
 class AnnualTargetView(RecordView):
     column_list = ("year", "work_item", "kpi", "target_value", "unit", "actual_source", "manual_actual")
+    # the actual comes from a computation named in icp.kpi; a free-typed key would silently count nothing
+    form_choices = {"actual_source": [(key, key) for key in sorted(KPI_SOURCES)] + [(MANUAL, MANUAL)]}
     column_searchable_list = ("work_item", "kpi")
     column_filters = ("work_item", *year_filters(AnnualTarget.year))
     column_default_sort = [("year", True), ("work_item", False)]
