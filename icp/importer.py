@@ -337,7 +337,8 @@ class Importer:
         self.result.dry_run = dry_run
         g.history_source = "import"
         db.session.rollback()
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        handle = open(path, "rb")  # a file object: openpyxl would judge a path by its extension
+        workbook = load_workbook(handle, read_only=True, data_only=True)
         try:
             known = {spec.sheet for spec in SPECS} | {README_SHEET}
             for name in workbook.sheetnames:
@@ -354,6 +355,7 @@ class Importer:
                                                                              error=str(error.orig or error)[:300])))
         finally:
             workbook.close()
+            handle.close()
         if self.result.problems or dry_run:
             db.session.rollback()
         else:
@@ -532,7 +534,8 @@ def errors_annotate(path: str | Path, problems: list[Problem]) -> bytes:
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
-    workbook = load_workbook(path)
+    with open(path, "rb") as handle:
+        workbook = load_workbook(handle)
     fill = PatternFill(fill_type="solid", start_color=BAD_FILL, end_color=BAD_FILL)
     listing = workbook.create_sheet(ERRORS_SHEET, 0)
     for col, width in zip("ABCDEF", (20, 8, 8, 24, 30, 60)):

@@ -15,6 +15,7 @@ from views.base import local_datetime
 from views.dashboard import DashboardView
 from views.grid import MeetingGridView
 from views.history import AuditLogView, LoginAttemptView
+from views.importer import ImportView
 from views.totals import TotalsView
 from views.records import MEETINGS, RECORD_SCREENS, SYSTEM
 from views.reports import ReportView
@@ -53,6 +54,7 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(LoginAttemptView(LoginAttempt, name=_l("登入紀錄"), category=SYSTEM, endpoint="login_log"))
     admin.add_view(TotalsView(name=_l("額度統計"), endpoint="totals", url="/admin/totals"))
     admin.add_view(ReportView(name=_l("報表"), endpoint="reports", url="/admin/reports"))
+    admin.add_view(ImportView(name=_l("匯入"), category=SYSTEM, endpoint="import", url="/admin/import"))
     app.add_template_filter(local_datetime)
     app.add_template_filter(roc_date_table, "roc_date")
     return admin

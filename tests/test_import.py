@@ -1,0 +1,275 @@
+"""Import problems a person can fix, refused files, and the 匯入 page."""
+import io
+import re
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from icp.extensions import db
+from icp.importer import ImportRefused, Importer, errors_annotate, upload_check
+from icp.interchange import SPECS, workbook_export
+from tests.conftest import csrf_from
+from tests.factories import office_make
+
+
+@pytest.fixture()
+def office_workbook(app) -> bytes:
+    """The small test office as an interchange workbook, and an empty database to import it into.
+
+    It empties the whole database: ask for it before a logged-in client fixture.
+    """
+    office_make()
+    out = io.BytesIO()
+    workbook_export(out)
+    db.session.remove()
+    db.drop_all()
+    db.create_all()
+    return out.getvalue()
+
+
+def stored_rows() -> int:
+    return sum(db.session.scalar(select(func.count()).select_from(spec.model)) for spec in SPECS)
+
+
+class Edit:
+    """Change cells of a workbook by sheet, the row whose `match` column holds a value, and attribute name."""
+
+    def __init__(self, data: bytes):
+        self.workbook = load_workbook(io.BytesIO(data))
+
+    def keys(self, sheet: str) -> list[str]:
+        return [c.value for c in self.workbook[sheet][2]]
+
+    def row_of(self, sheet: str, match: str, value) -> int:
+        col = self.keys(sheet).index(match)
+        return next(r[0].row for r in self.workbook[sheet].iter_rows(min_row=3) if r[col].value == value)
+
+    def set(self, sheet: str, row: int, key: str, value) -> str:
+        col = self.keys(sheet).index(key) + 1
+        cell = self.workbook[sheet].cell(row=row, column=col)
+        cell.value = value
+        return cell.column_letter
+
+    def append(self, sheet: str, values: dict) -> int:
+        keys = self.keys(sheet)
+        self.workbook[sheet].append([values.get(k) for k in keys])
+        return self.workbook[sheet].max_row
+
+    def bytes(self) -> bytes:
+        out = io.BytesIO()
+        self.workbook.save(out)
+        return out.getvalue()
+
+
+def run(tmp_path, data: bytes, *, dry_run=False, name="in.xlsx"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    upload_check(path)
+    return Importer().run(path, dry_run=dry_run), path
+
+
+def broken(data: bytes) -> tuple[bytes, set]:
+    """One error of each kind, in records nothing else refers to; returns the workbook and the expected positions."""
+    edit, expected = Edit(data), set()
+    row = edit.row_of("分組委員", "name", "委員6")
+    expected.add(("分組委員", row, edit.set("分組委員", row, "kind", "路人")))  # not a choice
+    row = edit.row_of("會議", "title", "政策指導會議")
+    expected.add(("會議", row, edit.set("會議", row, "held_on", "100/13/1")))  # no such date
+    row = edit.row_of("會議", "title", "100年第1次推動小組會議")
+    expected.add(("會議", row, edit.set("會議", row, "title", "  ")))  # required, blank
+    row = edit.row_of("會議", "title", "航太產業分組委員會議")
+    expected.add(("會議", row, edit.set("會議", row, "minutes_approved_on", "2011-01-01")))  # before held_on
+    row = edit.append("國內廠商", {"name": "新廠商", "ubn": "12345678", "is_defense_supplier": False,
+                                   "in_capability_db": False})
+    expected.add(("國內廠商", row, edit.keys("國內廠商").index("ubn") and "B"))  # checksum fails
+    row = edit.row_of("工業合作個案", "number", "C-100-001")
+    expected.add(("工業合作個案", row, edit.set("工業合作個案", row, "multiplier", "兩倍")))  # not a number
+    expected.add(("工業合作個案", row, edit.set("工業合作個案", row, "firms", "04595257；99999999")))  # unknown link
+    expected.add(("工業合作個案", row, edit.set("工業合作個案", row, "check_forms_complete", "也許")))  # not yes/no
+    first = edit.row_of("工業合作協議書", "number", "ICA-100-001")
+    sheet = edit.workbook["工業合作協議書"]
+    row = edit.append("工業合作協議書", dict(zip(edit.keys("工業合作協議書"), [c.value for c in sheet[first]])))
+    expected.add(("工業合作協議書", row, "A"))  # the same agreement twice
+    return edit.bytes(), expected
+
+
+def test_one_error_of_each_kind_is_reported_where_it_is_and_nothing_is_stored(app, tmp_path, office_workbook):
+    data, expected = broken(office_workbook)
+    result, path = run(tmp_path, data)
+    assert {(p.sheet, p.row, p.column) for p in result.problems} == expected
+    assert len(result.problems) == len(expected)
+    assert not result.written and stored_rows() == 0
+    reasons = {(p.sheet, p.header): p for p in result.problems}
+    assert "不是有效的選項" in reasons[("分組委員", "委員類別")].reason
+    assert reasons[("分組委員", "委員類別")].value == "路人"
+    assert reasons[("會議", "開會日期")].reason == "沒有這個日期"
+    assert reasons[("會議", "會議名稱")].reason == "此欄為必填"
+    assert "不可早於" in reasons[("會議", "紀錄核定日期")].reason
+    assert "統一編號" in reasons[("國內廠商", "統一編號")].reason
+    assert reasons[("工業合作個案", "乘數")].reason == "應填數字"
+    assert "找不到" in reasons[("工業合作個案", "承接單位")].reason
+    assert "是" in reasons[("工業合作個案", "申請書及計畫書依格式填列")].reason
+    assert "重複" in reasons[("工業合作協議書", "協議書編號")].reason
+    counts = {c.sheet: c for c in result.counts}
+    assert counts["會議"].rejected == 3 and counts["工業合作個案"].rejected == 1
+
+    marked = load_workbook(io.BytesIO(errors_annotate(path, result.problems)))
+    assert marked.sheetnames[0] == "匯入錯誤" and marked["匯入錯誤"].max_row == len(expected) + 1
+    for sheet, row, column in expected:
+        cell = marked[sheet][f"{column}{row}"]
+        assert cell.comment is not None and cell.fill.start_color.rgb.endswith("FFC7CE"), (sheet, row, column)
+
+
+def test_a_corrected_workbook_imports_completely(app, tmp_path, office_workbook):
+    data, _expected = broken(office_workbook)
+    assert not run(tmp_path, data)[0].written
+    result, _path = run(tmp_path, office_workbook, name="fixed.xlsx")
+    assert result.ok and result.written
+    assert stored_rows() == sum(c.created for c in result.counts) > 0
+
+
+def test_a_row_referring_to_a_rejected_row_says_so(app, tmp_path, office_workbook):
+    edit = Edit(office_workbook)
+    edit.set("工業合作協議書", edit.row_of("工業合作協議書", "number", "ICA-100-001"), "obligation", "很多")
+    result, _path = run(tmp_path, edit.bytes())
+    case_problem = next(p for p in result.problems if p.sheet == "工業合作個案")
+    assert "工業合作協議書" in case_problem.reason and "有錯誤" in case_problem.reason
+
+
+def test_headers_alone_are_enough_and_blank_rows_are_skipped(app, tmp_path, office_workbook):
+    edit = Edit(office_workbook)
+    for spec in SPECS:
+        edit.workbook[spec.sheet].delete_rows(2)  # no machine-key row: columns found by their Chinese header
+    edit.workbook["採購建案單位"].insert_rows(3, 2)  # blank rows in the middle
+    result, _path = run(tmp_path, edit.bytes())
+    assert result.ok and result.written, result.problems
+
+
+# Refused files ------------------------------------------------------------------------------------------
+def test_too_large_a_file_is_refused(app, tmp_path, office_workbook):
+    app.config["IMPORT_MAX_BYTES"] = 1000
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(office_workbook)
+    with pytest.raises(ImportRefused, match="過大"):
+        upload_check(path)
+
+
+@pytest.mark.parametrize("content", [b"name,ubn\n", b"PK\x03\x04 not really a zip", b""])
+def test_a_file_that_is_not_an_xlsx_is_refused_whatever_its_name(app, tmp_path, content):
+    path = tmp_path / "data.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(ImportRefused, match="不是 Excel"):
+        upload_check(path)
+
+
+def test_a_zip_without_a_workbook_part_is_refused(app, tmp_path):
+    path = tmp_path / "other.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    with pytest.raises(ImportRefused, match="不是 Excel"):
+        upload_check(path)
+
+
+def test_a_zip_bomb_is_refused_from_its_directory(app, tmp_path, office_workbook):
+    app.config["IMPORT_MAX_UNZIPPED_BYTES"] = 5 * 1024 * 1024
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        with zipfile.ZipFile(io.BytesIO(office_workbook)) as original:
+            for item in original.infolist():
+                archive.writestr(item, original.read(item))
+        with archive.open("xl/media/padding.xml", "w") as part:
+            for _ in range(8):
+                part.write(b"\0" * (1024 * 1024))
+    assert path.stat().st_size < 100_000  # small on disk, 8 MB unpacked
+    with pytest.raises(ImportRefused, match="解壓縮後過大"):
+        upload_check(path)
+
+
+def test_xml_entity_tricks_are_refused(app, tmp_path, office_workbook):
+    laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+              b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol2;</t></si></sst>')
+    path = tmp_path / "laughs.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        with zipfile.ZipFile(io.BytesIO(office_workbook)) as original:
+            for item in original.infolist():
+                data = original.read(item)
+                if item.filename == "xl/workbook.xml":
+                    data = data.replace(b"?>", b"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>", 1)
+                archive.writestr(item, data)
+        archive.writestr("xl/sharedStrings2.xml", laughs)
+    with pytest.raises(ImportRefused, match="DTD"):
+        upload_check(path)
+
+
+# The 匯入 page ------------------------------------------------------------------------------------------
+@pytest.fixture()
+def import_dir(app, tmp_path):
+    app.config["IMPORT_DIR"] = str(tmp_path / "imports")
+    return tmp_path / "imports"
+
+
+def upload(client, data: bytes, name: str = "office.xlsx"):
+    page = client.get("/admin/import/")
+    return client.post("/admin/import/", data={"csrf_token": csrf_from(page.text),
+                                               "workbook": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data", follow_redirects=True)
+
+
+def test_viewers_may_not_import(app, viewer, import_dir):
+    assert viewer.get("/admin/import/").status_code == 403
+    assert viewer.get("/admin/import/template.xlsx").status_code == 403
+    assert viewer.post("/admin/import/commit", data={"token": "x" * 43}).status_code == 403
+
+
+def test_editor_dry_runs_then_commits_once(app, office_workbook, editor, import_dir):
+    page = upload(editor, office_workbook)
+    assert page.status_code == 200 and "試匯入無誤" in page.text and stored_rows() == 0
+    assert 'src="/static/import/import.js"' in page.text and "js-once" in page.text
+    token = re.search(r'name="token" value="([^"]+)"', page.text).group(1)
+    form = {"csrf_token": csrf_from(page.text), "token": token}
+    done = editor.post("/admin/import/commit", data=form, follow_redirects=True)
+    assert "已匯入" in done.text and stored_rows() > 0
+    stored = stored_rows()
+    again = editor.post("/admin/import/commit", data=form, follow_redirects=True)
+    assert "未重複匯入" in again.text and stored_rows() == stored
+
+
+def test_page_lists_problems_and_offers_the_marked_copy(app, office_workbook, editor, import_dir):
+    data, expected = broken(office_workbook)
+    page = upload(editor, data)
+    assert f"發現 {len(expected)} 個錯誤" in page.text and "確認匯入" not in page.text
+    assert "沒有這個日期" in page.text and "100/13/1" in page.text
+    link = re.search(r'href="(/admin/import/errors/[^"]+\.xlsx)"', page.text).group(1)
+    marked = load_workbook(io.BytesIO(editor.get(link).data))
+    assert marked["匯入錯誤"].max_row == len(expected) + 1
+    assert stored_rows() == 0
+
+
+def test_the_page_refuses_a_file_that_is_not_a_workbook(app, editor, import_dir):
+    page = upload(editor, b"just text", "fake.xlsx")
+    assert "不是 Excel 活頁簿" in page.text and stored_rows() == 0
+    assert list(import_dir.iterdir()) == []
+
+
+def test_the_page_refuses_a_file_above_the_limit(app, office_workbook, editor, import_dir):
+    app.config["IMPORT_MAX_BYTES"] = 1000
+    page = upload(editor, office_workbook)
+    assert "檔案過大" in page.text and stored_rows() == 0
+
+
+def test_another_session_cannot_use_the_token_or_marked_copy(app, office_workbook, editor, admin, import_dir):
+    page = upload(editor, office_workbook)
+    token = re.search(r'name="token" value="([^"]+)"', page.text).group(1)
+    admin_page = admin.get("/admin/import/")
+    response = admin.post("/admin/import/commit", data={"csrf_token": csrf_from(admin_page.text), "token": token})
+    assert response.status_code == 404 and stored_rows() == 0
+    assert admin.get(f"/admin/import/errors/{token}.xlsx").status_code == 404
+
+
+def test_the_template_downloads(app, editor, import_dir):
+    response = editor.get("/admin/import/template.xlsx")
+    assert response.status_code == 200
+    assert "說明" in load_workbook(io.BytesIO(response.data)).sheetnames
