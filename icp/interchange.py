@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import IO
 
 from sqlalchemy import Boolean, Date, Enum, Integer, Numeric, inspect, select
-from sqlalchemy.orm import RelationshipProperty
+from sqlalchemy.orm import RelationshipProperty, selectinload
 
 from icp.extensions import db
 from icp.xlsx import cell_write, text_width, workbook_open
@@ -196,10 +196,14 @@ def cell_value(record, field: Field):
 
 
 def records_of(spec: Spec) -> Iterator:
-    """Every stored record of the sheet in id order, in chunks so memory stays flat on a large office."""
+    """Every stored record of the sheet in id order, in chunks so memory stays flat on a large office.
+
+    The linked records each row names are loaded per chunk (one query per link), not per row.
+    """
+    links = [selectinload(getattr(spec.model, f.key)) for f in fields_of(spec.model) if f.kind in ("ref", "refs")]
     last = 0
     while True:
-        chunk = db.session.scalars(select(spec.model).where(spec.model.id > last)
+        chunk = db.session.scalars(select(spec.model).options(*links).where(spec.model.id > last)
                                    .order_by(spec.model.id).limit(CHUNK)).all()
         if not chunk:
             return
