@@ -215,3 +215,11 @@ def test_a_firm_named_like_a_formula_stays_text_in_the_list_export(app, viewer, 
     assert row["統一編號"].value == VALID_UBNS[0] and row["統一編號"].data_type == "s"  # not turned into a number
     assert row["產業別"].value == "-航太" and row["產業別"].data_type == "s"
     assert all(c.data_type != "f" for c in sheet[2])
+
+
+def test_money_shows_as_many_decimals_as_the_figures_carry():
+    """千元 amounts carry three decimals in the report (34,160.496); whole figures none; cents two."""
+    from icp.reports.writer import column_format
+    assert column_format(Column("結報數", MONEY), [Decimal("34160.496"), Decimal("149.504")]) == "#,##0.000"
+    assert column_format(Column("額度", MONEY), [Decimal("26726856"), Decimal("0")]) == "#,##0"
+    assert column_format(Column("額度", MONEY), [Decimal("1.5")]) == "#,##0.00"

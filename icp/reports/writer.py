@@ -14,7 +14,8 @@ from icp.reports import INT, MONEY, PCT, ROC_DATE, Column, Sheet, Workbook
 from icp.roc import roc_date_table
 from icp.xlsx import MAX_WIDTH, report_write, text_width
 
-INT_FORMAT, MONEY_FORMAT, CENTS_FORMAT, PCT_FORMAT = "#,##0", "#,##0", "#,##0.00", '0.00"%"'
+INT_FORMAT, MONEY_FORMAT, PCT_FORMAT = "#,##0", "#,##0", '0.00"%"'
+MAX_DECIMALS = 3
 MIN_WIDTH, PADDING = 6, 2
 PORTRAIT_MAX_WIDTH = 100   # narrow characters that fit across A4 portrait at 11 pt before scaling looks cramped
 SHEET_NAME_MAX = 31
@@ -51,9 +52,8 @@ class Cell:
         number = Decimal(str(self.value))
         if self.num_format == PCT_FORMAT:
             return f"{number:.2f}%"
-        if self.num_format == CENTS_FORMAT:
-            return f"{number:,.2f}"
-        return f"{number:,.0f}"
+        places = len(self.num_format.partition(".")[2]) if self.num_format else 0
+        return f"{number:,.{places}f}"
 
 
 @dataclass
@@ -159,10 +159,11 @@ def column_format(column: Column, values: list) -> str | None:
         return INT_FORMAT
     if column.kind == PCT:
         return PCT_FORMAT
-    if column.kind == MONEY:
-        has_cents = any(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool)
-                        and Decimal(str(v)) != Decimal(str(v)).to_integral_value() for v in values)
-        return CENTS_FORMAT if has_cents else MONEY_FORMAT
+    if column.kind == MONEY:  # as many decimals as the figures carry (千元 amounts have three: 34,160.496)
+        places = max((-Decimal(str(v)).normalize().as_tuple().exponent for v in values
+                      if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool)), default=0)
+        places = min(max(places, 2), MAX_DECIMALS) if places > 0 else 0  # cents as cents: .50, not .5
+        return MONEY_FORMAT + ("." + "0" * places if places else "")
     return None
 
 
@@ -179,8 +180,7 @@ def cell_of(value, column: Column, num_format: str | None) -> Cell:
     if isinstance(value, (int, float, Decimal)):
         if column.kind in NUMERIC_KINDS:
             return Cell(value, num_format)
-        whole = Decimal(str(value)) == Decimal(str(value)).to_integral_value()
-        return Cell(value, INT_FORMAT if whole else CENTS_FORMAT)  # a figure in a text column (e.g. 表1)
+        return Cell(value, column_format(Column("", MONEY), [value]))  # a figure in a text column (e.g. 表1)
     return Cell(str(value), centered=column.kind == ROC_DATE)
 
 
