@@ -2,7 +2,8 @@
 
 A builder takes records (or query results) and returns a `Sheet`: plain values, no formatting, no
 workbook. `icp.reports.writer` turns any `Sheet` into a styled worksheet (CJK font, merged headers, widths
-that fit Chinese, A4 print set-up, repeated header rows, native charts). `REPORTS` names the workbooks.
+that fit Chinese, A4 print set-up, repeated header rows, native charts). The two workbooks are
+`icp.reports.annual.annual_workbook(year)` and `icp.reports.quarterly.quarterly_workbook(year, quarter)`.
 """
 from dataclasses import dataclass, field
 
