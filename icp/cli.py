@@ -205,13 +205,26 @@ def icp_import(path: str, dry_run: bool, errors_path: str | None) -> None:
     """Import an interchange workbook: every row is checked first; all of it is written, or nothing."""
     from icp.importer import ImportRefused, errors_annotate, workbook_import
 
-    def progress(sheet: str, row: int) -> None:
-        click.echo(f"  {sheet}: {row:,} rows read", err=True)
+    bars: dict[str, object] = {}
+
+    def progress(sheet: str, done: int, total: int | None) -> None:
+        """One bar per sheet over its rows read; without a terminal click prints only each sheet's label."""
+        bar = bars.get(sheet)
+        if bar is None:
+            for other in bars.values():
+                other.render_finish()
+            bar = bars[sheet] = click.progressbar(length=total or 0, label=f"{sheet:<8}", file=sys.stderr,
+                                                  show_pos=True, show_percent=bool(total))
+            bar.__enter__()
+        bar.update(done - bar.pos)
 
     try:
         result = workbook_import(path, dry_run=dry_run, progress=progress)
     except ImportRefused as error:
         raise click.ClickException(str(error)) from None
+    finally:
+        for bar in bars.values():
+            bar.render_finish()
     click.echo("sheet\tcreated\tupdated\tunchanged\trejected")
     for count in result.counts:
         click.echo(f"{count.sheet}\t{count.created}\t{count.updated}\t{count.unchanged}\t{count.rejected}")

@@ -46,7 +46,7 @@ CURRENCY_WORDS = ("美元點", "美金", "美元", "新台幣", "新臺幣", "�
 ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:T?\d{1,2}:\d{2}(?::\d{2})?)?$")
 ROC_DATE = re.compile(r"^(\d{1,3})[-/.](\d{1,2})[-/.](\d{1,2})$")
 WORDED_DATE = re.compile(r"^(\d{1,4})年(\d{1,2})月(\d{1,2})日?$")
-PROGRESS_EVERY = 500
+PROGRESS_EVERY = 200  # rows read between progress reports
 
 
 class ImportRefused(Exception):
@@ -289,7 +289,7 @@ class KeyIndex:
 class Importer:
     """One import: sheets in dependency order, one transaction, problems collected with their positions."""
 
-    def __init__(self, *, progress: Callable[[str, int], None] | None = None):
+    def __init__(self, *, progress: Callable[[str, int, int | None], None] | None = None):
         self.indexes: dict[type, KeyIndex] = {}
         self.result = ImportResult()
         self.progress = progress
@@ -393,12 +393,18 @@ class Importer:
         letters = {f.key: (get_column_letter(i + 1), f.label) for i, f in columns.items()}
         index = self.index(spec.model)
         seen: Counter = Counter()
-        for number, row in enumerate(rows, start=first_data):
+        total = _data_rows(worksheet, first_data)
+        if self.progress:
+            self.progress(spec.sheet, 0, total)
+        done = 0
+        for done, (number, row) in enumerate(enumerate(rows, start=first_data), start=1):
+            if self.progress and done % PROGRESS_EVERY == 0:
+                self.progress(spec.sheet, done, total)
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
                 continue
             self.row_import(spec, index, seen, count, number, row, columns, letters)
-            if self.progress and number % PROGRESS_EVERY == 0:
-                self.progress(spec.sheet, number)
+        if self.progress:
+            self.progress(spec.sheet, done, total if total is not None else done)
         db.session.flush()
         index.settle()
         records_release()  # written; the indexes keep ids, and memory stays flat across sheets
@@ -479,6 +485,15 @@ class Importer:
             index.rejected.add(key)
 
 
+def _data_rows(worksheet, first_data: int) -> int | None:
+    """Rows below the header rows as the sheet's declared dimension says (None when it declares none)."""
+    try:
+        last = worksheet.max_row
+    except (TypeError, ValueError):
+        return None
+    return max(last - first_data + 1, 0) if last else None
+
+
 def _chain(first, rest):
     yield from first
     yield from rest
@@ -517,7 +532,7 @@ def _differs(f: Field, old, new) -> bool:
 
 
 def workbook_import(path: str | Path, *, dry_run: bool = False,
-                    progress: Callable[[str, int], None] | None = None) -> ImportResult:
+                    progress: Callable[[str, int, int | None], None] | None = None) -> ImportResult:
     """Check, read and import the workbook at `path`: everything or (on any problem, or a dry run) nothing."""
     upload_check(path)
     return Importer(progress=progress).run(path, dry_run=dry_run)

@@ -147,6 +147,30 @@ def test_headers_alone_are_enough_and_blank_rows_are_skipped(app, tmp_path, offi
     assert result.ok and result.written, result.problems
 
 
+def test_progress_is_reported_per_sheet_up_to_its_rows(app, tmp_path, office_workbook):
+    path = tmp_path / "office.xlsx"
+    path.write_bytes(office_workbook)
+    seen: dict[str, list] = {}
+    result = Importer(progress=lambda sheet, done, total: seen.setdefault(sheet, []).append((done, total))).run(
+        path, dry_run=True)
+    assert result.ok and set(seen) == {c.sheet for c in result.counts}
+    for count in result.counts:
+        reports = seen[count.sheet]
+        assert reports[0][0] == 0 and reports[-1][0] == reports[-1][1] >= count.created
+
+
+def test_cli_import_without_a_terminal_prints_each_sheet_once(app, tmp_path, office_workbook):
+    path = tmp_path / "office.xlsx"
+    path.write_bytes(office_workbook)
+    result = app.test_cli_runner().invoke(args=["icp", "import", str(path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "dry run: nothing written" in result.output
+    lines = result.output.splitlines()
+    for spec in SPECS:  # its bar's label once, and its line in the counts table
+        assert sum(line.split("\t")[0].strip() == spec.sheet for line in lines) == 2
+    assert "\r" not in result.output
+
+
 # Refused files ------------------------------------------------------------------------------------------
 def test_too_large_a_file_is_refused(app, tmp_path, office_workbook):
     app.config["IMPORT_MAX_BYTES"] = 1000
