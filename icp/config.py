@@ -25,6 +25,7 @@ class Config:
     IMPORT_MAX_BYTES = 20 * 1024 * 1024  # an uploaded workbook to import (flask icp import too)
     IMPORT_MAX_UNZIPPED_BYTES = 500 * 1024 * 1024  # what its zip directory may declare uncompressed (zip bombs)
     IMPORT_DIR = os.environ.get("IMPORT_DIR") or str(INSTANCE_DIR / "imports")  # uploads awaiting confirmation
+    IMPORT_IN_BACKGROUND = True  # a confirmed import runs in a thread the 匯入 page polls (not on in-memory SQLite)
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's strong default; tests use a fast one
     SESSION_COOKIE_SECURE = HTTPS  # on HTTPS requests the session cookie is Secure anyway (icp.security)
     REMEMBER_COOKIE_SECURE = HTTPS

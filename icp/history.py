@@ -109,7 +109,7 @@ def _actor() -> tuple[int | None, str | None, str]:
     source = g.get("history_source")
     if has_request_context() and current_user and current_user.is_authenticated:
         return current_user.id, current_user.username, source or "web"
-    return None, g.get("history_actor"), source or "cli"
+    return g.get("history_user_id"), g.get("history_actor"), source or "cli"
 
 
 def _before_flush(session: Session, _context, _instances) -> None:

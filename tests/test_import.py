@@ -232,6 +232,7 @@ def test_xml_entity_tricks_are_refused(app, tmp_path, office_workbook):
 @pytest.fixture()
 def import_dir(app, tmp_path):
     app.config["IMPORT_DIR"] = str(tmp_path / "imports")
+    app.config["IMPORT_IN_BACKGROUND"] = False  # the thread path has its own test, on a file database
     return tmp_path / "imports"
 
 
@@ -297,3 +298,62 @@ def test_the_template_downloads(app, editor, import_dir):
     response = editor.get("/admin/import/template.xlsx")
     assert response.status_code == 200
     assert "說明" in load_workbook(io.BytesIO(response.data)).sheetnames
+
+
+def test_a_confirmed_import_runs_in_the_background_reports_progress_and_is_the_uploaders(app, tmp_path,
+                                                                                         office_workbook):
+    import time
+
+    from app import create_app
+    from models import AuditLog
+    from tests.conftest import RequestIsolatedClient, login, user_make
+
+    threaded = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'threaded.db'}",
+                           "IMPORT_DIR": str(tmp_path / "imports"), "IMPORT_IN_BACKGROUND": True})
+    threaded.test_client_class = RequestIsolatedClient
+    with threaded.app_context():
+        db.create_all()
+        editor_id = user_make("editor", username="editor-user").id
+        client = threaded.test_client()
+        login(client, "editor-user")
+        page = upload(client, office_workbook)
+        token = re.search(r'name="token" value="([^"]+)"', page.text).group(1)
+        form = {"csrf_token": csrf_from(page.text), "token": token}
+        started = db.session.scalar(select(func.max(AuditLog.at)))
+        response = client.post("/admin/import/commit", data=form)
+        assert response.status_code == 302 and response.location.endswith(f"/admin/import/run/{token}")
+        states = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            status = client.get(f"/admin/import/status/{token}").get_json()
+            states.append(status["state"])
+            if status["state"] != "running":
+                break
+            assert "message" in status
+            time.sleep(0.05)
+        assert states[-1] == "done"
+        again = client.post("/admin/import/commit", data=form, follow_redirects=True)
+        assert "未重複匯入" in again.text
+        result = client.get(f"/admin/import/run/{token}")
+        assert "已匯入" in result.text and 'id="import-counts"' in result.text
+        db.session.remove()
+        assert stored_rows() > 0
+        logged = db.session.execute(select(AuditLog.user_id, AuditLog.username, AuditLog.source)
+                                    .where(AuditLog.at > started)).all()
+        assert logged and set(logged) == {(editor_id, "editor-user", "import")}
+        assert client.get(f"/admin/import/status/{'x' * 43}").status_code == 404
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_the_progress_page_polls_with_external_script(app, office_workbook, editor, import_dir):
+    from views.importer import status_write
+
+    page = upload(editor, office_workbook)
+    token = re.search(r'name="token" value="([^"]+)"', page.text).group(1)
+    status_write(import_dir / f"{token}.status.json", {"state": "running", "sheet": "購案", "done": 200, "total": 800})
+    running = editor.get(f"/admin/import/run/{token}")
+    assert 'id="import-progress"' in running.text and f"/admin/import/status/{token}" in running.text
+    assert "<script>" not in running.text and 'src="/static/import/import.js"' in running.text
+    assert editor.get(f"/admin/import/status/{token}").get_json()["percent"] == 25
