@@ -47,13 +47,14 @@ def select2_ajax_pick(page: Page, field_id: str, search: str, result_text: str) 
     box = page.locator(f"#s2id_{field_id} input.select2-input:visible, .select2-drop-active input.select2-input:visible")
     box.first.fill(search)
     page.locator(".select2-drop-active .select2-result-label", has_text=result_text).first.click()
-    page.locator(".select2-drop-active").wait_for(state="hidden")
+    page.locator(f"#s2id_{field_id}", has_text=result_text).wait_for()
 
 
 def select2_choose(page: Page, field_id: str, label: str) -> None:
     """Pick an option of a plain (non-AJAX) select2 by its visible label."""
     page.click(f"#s2id_{field_id}")
     page.locator(".select2-drop-active .select2-result-label", has_text=label).first.click()
+    page.locator(f"#s2id_{field_id}", has_text=label).wait_for()
 
 
 def save(page: Page, list_path: str) -> None:

@@ -2,9 +2,15 @@
 
 Every test fails on a request to any host but the app's and on any console or JavaScript error.
 """
+from decimal import Decimal
+
 import pytest
+from sqlalchemy import func, select
+
 from icp.demo import demo_load
-from tests.browser import Watch, login
+from icp.extensions import db
+from models import Agency, Agreement, CaseDecision, DomesticFirm, IcpCase
+from tests.browser import Watch, login, save, select2_ajax_pick, select2_choose
 from tests.conftest import user_make
 
 
@@ -12,6 +18,13 @@ from tests.conftest import user_make
 def page(browser_page):
     browser_page.set_viewport_size({"width": 1366, "height": 768})
     return browser_page
+
+
+def agreement_row(page, number: str) -> dict[str, str]:
+    """The cells of one agreement's row on /admin/totals/agreements/, keyed by column header."""
+    headers = [h.strip() for h in page.locator("#agreement-totals thead th").all_inner_texts()]
+    row = page.locator("#agreement-totals tbody tr").filter(has_text=number)
+    return dict(zip(headers, [c.strip() for c in row.locator("td").all_inner_texts()]))
 
 
 # 1 ------------------------------------------------------------------------------------------------------
@@ -34,4 +47,110 @@ def test_editor_logs_in_and_the_dashboard_charts_render(serve, page, tmp_path):
         assert any("\u4e00" <= ch <= "\u9fff" for ch in title), (chart, title)
     assert page.locator("#chart-years title").first.text_content().startswith("歷年實核額度")
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+    watch.check()
+
+
+# 2 ------------------------------------------------------------------------------------------------------
+DOUBLE_CSRF = ("Bug: on the 新增/編輯 forms of procurement, meeting, decision and 18 other screens the page holds two "
+               "hidden csrf_token inputs (Flask-WTF's csrf_token() from Flask-Admin's render_form_fields, then the "
+               "SecureForm field 'YYYYMMDDHHMMSS##hmac'); the browser posts both, the form reads the first, its CSRF "
+               "check fails and the page only says 「建立紀錄失敗。」. Remove this mark when fixed.")
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=DOUBLE_CSRF)
+def test_register_a_case_from_contractor_to_approval_and_see_the_credit_on_the_totals_page(serve, page, tmp_path):
+    def seed():
+        user_make("editor", "clerk")
+        db.session.add(Agency(name="國防部"))
+        db.session.commit()
+    url, app, _ = serve(seed)
+    watch = Watch(page, url)
+    login(page, url, "clerk")
+
+    page.goto(f"{url}/admin/contractor/new/")
+    page.fill("#name_zh", "洛克希德馬丁公司")
+    page.fill("#name_en", "Lockheed Martin")
+    page.fill("#country", "US")
+    save(page, "/admin/contractor/")
+
+    page.goto(f"{url}/admin/procurement/new/")
+    page.fill("#title", "F-16戰機性能提升案")
+    select2_choose(page, "agency", "國防部")
+    page.fill("#year", "2011")
+    page.fill("#contract_value", "300000000")
+    save(page, "/admin/procurement/")
+
+    page.goto(f"{url}/admin/agreement/new/")
+    page.fill("#number", "ICA-100-777")
+    select2_choose(page, "procurement", "F-16戰機性能提升案")
+    select2_ajax_pick(page, "contractor", "洛克", "洛克希德馬丁公司")
+    page.fill("#signed_on", "2011-05-01")
+    page.keyboard.press("Escape")
+    select2_choose(page, "status", "已簽署")
+    page.fill("#obligation", "10000000")
+    select2_choose(page, "obligation_currency", "USD")
+    page.fill("#deadline", "2016-05-01")
+    page.keyboard.press("Escape")
+    save(page, "/admin/agreement/")
+
+    for name, ubn in (("漢翔航空工業", "04595257"), ("中山科學研究院", "22099131")):
+        page.goto(f"{url}/admin/firm/new/")
+        page.fill("#name", name)
+        page.fill("#ubn", ubn)
+        save(page, "/admin/firm/")
+    page.screenshot(path=str(tmp_path / "firm-list.png"), full_page=True)
+
+    page.goto(f"{url}/admin/case/new/")
+    page.fill("#number", "C-100-777")
+    page.fill("#title", "雷達模組技術移轉")
+    select2_ajax_pick(page, "agreement", "ICA-100", "ICA-100-777")
+    select2_ajax_pick(page, "firms", "漢翔", "漢翔航空工業")
+    select2_ajax_pick(page, "firms", "22099131", "中山科學研究院")
+    select2_choose(page, "case_type", "技術移轉")
+    select2_choose(page, "field", "航太")
+    select2_choose(page, "defense_class", "間接國防工合")
+    page.fill("#actual_value", "1234567.89")
+    select2_choose(page, "currency", "USD")
+    page.fill("#multiplier", "3")
+    for box in page.locator("input[type=checkbox][id^=check_]").all():
+        box.check()
+    save(page, "/admin/case/")
+
+    page.goto(f"{url}/admin/meeting/new/")
+    select2_choose(page, "kind", "工業合作推動小組會議")
+    page.fill("#sequence", "7")
+    page.fill("#held_on", "2011-06-15")
+    page.keyboard.press("Escape")
+    page.fill("#title", "100年第7次推動小組會議")
+    save(page, "/admin/meeting/")
+
+    def decide(kind: str, multiplier: str, value: str):
+        page.goto(f"{url}/admin/decision/new/")
+        select2_choose(page, "meeting", "100年第7次推動小組會議")
+        select2_ajax_pick(page, "case", "C-100-777", "C-100-777")
+        select2_choose(page, "kind", kind)
+        page.fill("#approved_value", value)
+        page.fill("#multiplier", multiplier)
+        select2_choose(page, "currency", "USD")
+        save(page, "/admin/decision/")
+
+    decide("預核通過", "3", "1234567.89")
+    page.goto(f"{url}/admin/totals/agreements/")
+    row = agreement_row(page, "ICA-100-777")
+    credit = Decimal("1234567.89") * 3
+    assert row["工業合作額度"] == "10,000,000 USD", row
+    assert row["預核額度"] == f"{credit:,.2f}", row
+    assert row["實核額度"] == "0" and row["尚待履行"] == "10,000,000", row
+
+    decide("實核通過", "3", "1234567.89")
+    page.goto(f"{url}/admin/totals/agreements/")
+    row = agreement_row(page, "ICA-100-777")
+    assert row["實核額度"] == f"{credit:,.2f}", row
+    assert row["尚待履行"] == f"{Decimal('10000000') - credit:,.2f}", row
+
+    with app.app_context():
+        case = db.session.scalars(select(IcpCase).where(IcpCase.number == "C-100-777")).one()
+        assert sorted(f.ubn for f in case.firms) == ["04595257", "22099131"]
+        assert case.agreement.number == "ICA-100-777" and case.case_type == "技術移轉"
+        assert db.session.scalar(select(func.count()).select_from(CaseDecision)) == 2
     watch.check()
