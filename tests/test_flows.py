@@ -2,6 +2,7 @@
 
 Every test fails on a request to any host but the app's and on any console or JavaScript error.
 """
+import re
 from decimal import Decimal
 
 import pytest
@@ -9,9 +10,10 @@ from sqlalchemy import func, select
 
 from icp.demo import demo_load
 from icp.extensions import db
-from models import Agency, Agreement, CaseDecision, DomesticFirm, IcpCase
+from models import Agency, Agreement, CaseDecision, Contractor, DomesticFirm, IcpCase
 from tests.browser import Watch, login, save, select2_ajax_pick, select2_choose
 from tests.conftest import user_make
+from tests.factories import office_make
 
 
 @pytest.fixture()
@@ -154,3 +156,89 @@ def test_register_a_case_from_contractor_to_approval_and_see_the_credit_on_the_t
         assert case.agreement.number == "ICA-100-777" and case.case_type == "技術移轉"
         assert db.session.scalar(select(func.count()).select_from(CaseDecision)) == 2
     watch.check()
+
+
+# 3 ------------------------------------------------------------------------------------------------------
+def test_bad_unified_business_number_and_negative_amounts_are_refused_in_chinese_and_nothing_is_stored(serve, page):
+    def seed():
+        user_make("editor", "clerk")
+        db.session.add(Contractor(name_zh="雷神公司", name_en="Raytheon", country="US"))
+        db.session.commit()
+    url, app, _ = serve(seed)
+    watch = Watch(page, url)
+    login(page, url, "clerk")
+    page.goto(f"{url}/admin/firm/")  # an editor has the create control a viewer must not (flow 4)
+    assert page.locator("a[href*='/admin/firm/new']").count() > 0
+
+    page.goto(f"{url}/admin/firm/new/")
+    page.fill("#name", "測試工業")
+    page.fill("#ubn", "12345678")
+    page.fill("#paid_in_capital", "-5000000")
+    page.click("input[type=submit][value='儲存']")
+    page.wait_for_load_state()
+    assert "/admin/firm/new/" in page.url
+    assert "統一編號須為 8 位數字且通過檢查碼驗證" in feedback(page, "ubn")
+    assert "不可小於 0" in feedback(page, "paid_in_capital")
+
+    page.goto(f"{url}/admin/agreement/new/")
+    page.fill("#number", "ICA-100-888")
+    select2_ajax_pick(page, "contractor", "雷神", "雷神公司")
+    page.fill("#obligation", "-10000000")
+    page.click("input[type=submit][value='儲存']")
+    page.wait_for_load_state()
+    assert "/admin/agreement/new/" in page.url
+    assert re.search(r"不可小於 0|必須大於 0", feedback(page, "obligation")), feedback(page, "obligation")
+
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(DomesticFirm)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Agreement)) == 0
+    watch.check()
+
+
+def feedback(page, field_id: str) -> str:
+    """The error text shown next to a form field."""
+    return " ".join(page.locator(f".form-group:has(#{field_id}) .invalid-feedback").all_inner_texts())
+
+
+# 4 ------------------------------------------------------------------------------------------------------
+VIEWER_LISTS = ("contractor", "firm", "procurement", "agreement", "case", "meeting", "decision")
+
+
+def test_viewer_sees_no_edit_controls_and_a_direct_edit_is_refused(serve, page, tmp_path):
+    def seed():
+        user_make("viewer", "reader")
+        return {name: record.id for name, record in office_make().items() if name in ("contractor", "case")}
+    url, app, ids = serve(seed)
+    watch = Watch(page, url)
+    login(page, url, "reader")
+
+    for endpoint in VIEWER_LISTS:
+        page.goto(f"{url}/admin/{endpoint}/")
+        assert page.locator("table").count() > 0, endpoint
+        controls = page.locator(f"a[href*='/admin/{endpoint}/new'], a[href*='/admin/{endpoint}/edit'], "
+                                f"form[action*='/admin/{endpoint}/delete'], a[href*='/admin/{endpoint}/delete']")
+        assert controls.count() == 0, (endpoint, [c.evaluate("e => e.outerHTML") for c in controls.all()])
+        for name in ("新增", "編輯", "刪除"):
+            assert page.get_by_role("link", name=name, exact=True).count() == 0, (endpoint, name)
+            assert page.get_by_role("button", name=name, exact=True).count() == 0, (endpoint, name)
+        assert page.locator("input[type=checkbox][name=rowid]").count() == 0, endpoint  # no bulk actions
+        if endpoint == "case":
+            page.screenshot(path=str(tmp_path / "case-list.png"), full_page=True)
+
+    page.goto(f"{url}/admin/contractor/details/?id={ids['contractor']}")
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    for endpoint, data in (("contractor", {"name_zh": "改名公司", "name_en": "Renamed", "country": "US"}),
+                           ("case", {"title": "改名個案"})):
+        response = page.request.post(f"{url}/admin/{endpoint}/edit/?id={ids[endpoint]}",
+                                     form={**data, "csrf_token": token}, max_redirects=0)
+        assert response.status == 403, (endpoint, response.status)
+    for path in ("/admin/contractor/new/", f"/admin/contractor/edit/?id={ids['contractor']}"):
+        assert page.request.get(f"{url}{path}", max_redirects=0).status == 403, path
+    response = page.request.post(f"{url}/admin/contractor/delete/", form={"id": str(ids["contractor"]),
+                                                                          "csrf_token": token}, max_redirects=0)
+    assert response.status == 403
+
+    with app.app_context():
+        assert db.session.get(Contractor, ids["contractor"]).name_zh == "雷神公司"
+        assert db.session.get(IcpCase, ids["case"]).title == "雷達模組技術移轉"
+    watch.check(allowed_errors=())
