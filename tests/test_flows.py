@@ -242,3 +242,42 @@ def test_viewer_sees_no_edit_controls_and_a_direct_edit_is_refused(serve, page, 
         assert db.session.get(Contractor, ids["contractor"]).name_zh == "雷神公司"
         assert db.session.get(IcpCase, ids["case"]).title == "雷達模組技術移轉"
     watch.check(allowed_errors=())
+
+
+# 5 ------------------------------------------------------------------------------------------------------
+def test_switch_the_language_to_english_and_back(serve, page):
+    def seed():
+        user_make("editor", "clerk")
+        db.session.add(Contractor(name_zh="雷神公司", name_en="Raytheon", country="US"))
+        db.session.commit()
+    url, _app, _ = serve(seed)
+    watch = Watch(page, url)
+    login(page, url, "clerk")
+    page.goto(f"{url}/admin/contractor/")
+
+    def header_texts() -> str:
+        return " ".join(page.locator("table thead th").all_inner_texts())
+
+    assert "國外承商" in page.title() and "中文名稱" in header_texts()
+    assert page.locator("#lang-menu").inner_text().strip() == "語言"
+
+    page.click("#lang-menu")
+    with page.expect_navigation():
+        page.click(".dropdown-menu a.dropdown-item:text-is('English')")
+    page.wait_for_url("**/admin/contractor/**")
+    assert page.locator("#lang-menu").inner_text().strip() == "Language"
+    assert "Foreign contractor" in page.title() and "國外承商" not in page.title()
+    assert "Chinese name" in header_texts() and "中文名稱" not in header_texts()
+    assert page.get_by_role("button", name="Log out").count() == 1
+    assert page.locator("td", has_text="雷神公司").count() == 1  # data is not translated
+    page.goto(f"{url}/admin/firm/")  # the choice holds on the next page
+    assert page.locator("#lang-menu").inner_text().strip() == "Language"
+
+    page.click("#lang-menu")
+    with page.expect_navigation():
+        page.click(".dropdown-menu a.dropdown-item:text-is('繁體中文')")
+    assert page.locator("#lang-menu").inner_text().strip() == "語言"
+    assert page.get_by_role("button", name="登出").count() == 1
+    page.goto(f"{url}/admin/contractor/")
+    assert "國外承商" in page.title() and "中文名稱" in header_texts()
+    watch.check()
