@@ -5,6 +5,7 @@ Every test fails on a request to any host but the app's and on any console or Ja
 import re
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 
@@ -280,4 +281,69 @@ def test_switch_the_language_to_english_and_back(serve, page):
     assert page.get_by_role("button", name="登出").count() == 1
     page.goto(f"{url}/admin/contractor/")
     assert "國外承商" in page.title() and "中文名稱" in header_texts()
+    watch.check()
+
+
+# 6 ------------------------------------------------------------------------------------------------------
+def sheet_rows(sheet) -> list[list]:
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def row_index(rows: list[list], text: str) -> int:
+    """The first row holding a cell equal to `text`."""
+    return next(i for i, row in enumerate(rows) if text in row)
+
+
+def test_export_a_filtered_case_list_and_the_2011_annual_report(serve, page, tmp_path):
+    def seed():
+        user_make("editor", "clerk")
+        demo_load()
+    url, app, _ = serve(seed)
+    watch = Watch(page, url)
+    login(page, url, "clerk")
+
+    page.goto(f"{url}/admin/case/")
+    page.fill("input[name=search]", "ICA-091-004")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "search=ICA-091-004" in page.url
+    with app.app_context():
+        expected = set(db.session.scalars(select(IcpCase.number).join(Agreement)
+                                          .where(Agreement.number == "ICA-091-004")))
+    assert len(expected) == 8
+    assert page.locator("table tbody tr").count() == len(expected)
+    with page.expect_download() as download_info:
+        page.click("a:text-is('匯出 Excel')")
+    cases_file = tmp_path / "cases.xlsx"
+    download_info.value.save_as(cases_file)
+
+    rows = sheet_rows(openpyxl.load_workbook(cases_file).worksheets[0])
+    top = row_index(rows, "個案編號")
+    header = rows[top]
+    for label in ("個案編號", "個案名稱", "協議書", "執行方式", "實際價值", "乘數"):
+        assert any(label in str(cell) for cell in header if cell), (label, header)
+    body = [row for row in rows[top + 1:] if any(cell is not None for cell in row)]
+    number_at = header.index("個案編號")
+    assert {row[number_at] for row in body} == expected  # the filtered rows only
+
+    page.goto(f"{url}/admin/reports/")
+    page.select_option("#year-select", "2011")
+    with page.expect_navigation():
+        page.click("text=切換")
+    annual = page.locator("#download-annual")
+    assert "100年度年報" in annual.inner_text()
+    page.screenshot(path=str(tmp_path / "reports.png"), full_page=True)
+    with page.expect_download() as download_info:
+        annual.click()
+    download = download_info.value
+    assert download.suggested_filename.endswith("100年度年報.xlsx"), download.suggested_filename
+    report_file = tmp_path / "annual.xlsx"
+    download.save_as(report_file)
+
+    workbook = openpyxl.load_workbook(report_file)
+    assert "經費運用情形" in workbook.sheetnames, workbook.sheetnames
+    budget = sheet_rows(workbook["經費運用情形"])
+    line = budget[row_index(budget, "委辦費")]
+    figures = [cell for cell in line if isinstance(cell, (int, float))]
+    assert figures[:4] == [34310, pytest.approx(34160.496), pytest.approx(149.504), 0], line
     watch.check()
