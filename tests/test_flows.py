@@ -14,7 +14,7 @@ from icp.extensions import db
 from models import Agency, Agreement, CaseDecision, Contractor, DomesticFirm, IcpCase
 from tests.browser import Watch, login, save, select2_ajax_pick, select2_choose
 from tests.conftest import user_make
-from tests.factories import office_make
+from tests.factories import decision_make, office_make
 
 
 @pytest.fixture()
@@ -347,3 +347,52 @@ def test_export_a_filtered_case_list_and_the_2011_annual_report(serve, page, tmp
     figures = [cell for cell in line if isinstance(cell, (int, float))]
     assert figures[:4] == [34310, pytest.approx(34160.496), pytest.approx(149.504), 0], line
     watch.check()
+
+
+# 7 ------------------------------------------------------------------------------------------------------
+def test_meeting_grid_in_two_browsers_refuses_the_stale_edit(serve, page, tmp_path):
+    def seed():
+        user_make("editor", "clerk")
+        user_make("editor", "clerk2")
+        decision_make(office_make())
+    url, app, _ = serve(seed)
+    other = page.context.browser.new_context(locale="zh-TW", viewport={"width": 1366, "height": 768})
+    second = other.new_page()
+    first_watch, second_watch = Watch(page, url), Watch(second, url)
+    login(page, url, "clerk")
+    login(second, url, "clerk2")
+
+    def note_cell(p):
+        cell = p.locator('.tabulator-row .tabulator-cell[tabulator-field="note"]').first
+        cell.wait_for()
+        return cell
+
+    for p in (page, second):  # both open the grid before either edits
+        p.goto(f"{url}/admin/grid/?table=decision")
+        note_cell(p)
+
+    note_cell(page).click()
+    page.keyboard.press("A")  # a key typed on a selected cell starts editing it, like a spreadsheet
+    page.keyboard.type("：照案通過")
+    page.keyboard.press("Enter")
+    page.locator("#grid-status.grid-status-ok").wait_for()
+    assert "已儲存" in page.inner_text("#grid-status")
+    page.screenshot(path=str(tmp_path / "grid.png"), full_page=True)
+
+    note_cell(second).click()
+    second.keyboard.press("B")
+    second.keyboard.type("：修正後通過")
+    second.keyboard.press("Enter")
+    second.locator("#grid-status.grid-status-error").wait_for()
+    status = second.inner_text("#grid-status")
+    assert "已被他人修改" in status and "A：照案通過" in status, status
+    assert second.locator(".tabulator-cell.grid-cell-error").count() == 1
+
+    with app.app_context():
+        decision = db.session.scalars(select(CaseDecision)).one()
+        assert decision.note == "A：照案通過" and decision.version_id == 2
+    first_watch.check()
+    # the refused save is the only complaint: the browser logs the 409 answer itself
+    second_watch.check(allowed_errors=("/admin/grid/cell",))
+    assert [where.rsplit("/", 2)[-2:] for _kind, _text, where in second_watch.errors] == [["grid", "cell"]]
+    other.close()
