@@ -396,3 +396,62 @@ def test_meeting_grid_in_two_browsers_refuses_the_stale_edit(serve, page, tmp_pa
     second_watch.check(allowed_errors=("/admin/grid/cell",))
     assert [where.rsplit("/", 2)[-2:] for _kind, _text, where in second_watch.errors] == [["grid", "cell"]]
     other.close()
+
+
+def test_import_a_small_workbook_read_its_error_fix_it_and_import_it(serve, page, tmp_path):
+    def seed():
+        user_make("editor", "clerk")
+    url, app, _ = serve(seed)
+    app.config["IMPORT_DIR"] = str(tmp_path / "imports")
+    watch = Watch(page, url)
+    login(page, url, "clerk")
+    page.goto(f"{url}/admin/import/")
+    with page.expect_download() as download_info:
+        page.click("#import-template")
+    template = tmp_path / "template.xlsx"
+    download_info.value.save_as(template)
+
+    workbook = openpyxl.load_workbook(template)
+    for sheet in workbook.worksheets:  # keep the two header rows only: a small workbook
+        if sheet.max_row > 2:
+            sheet.delete_rows(3, sheet.max_row - 2)
+    firms = workbook["國內廠商"]
+    keys = [cell.value for cell in firms[2]]
+
+    def firm_row(name: str, ubn: str) -> list:
+        return [{"name": name, "ubn": ubn}.get(key) for key in keys]
+    firms.append(firm_row("漢翔航空工業", "04595257"))
+    firms.append(firm_row("中山科學研究院", "22099131"))
+    firms.append(firm_row("統編有誤工業", "12345678"))
+    broken_file = tmp_path / "廠商.xlsx"
+    workbook.save(broken_file)
+
+    page.set_input_files("input[name=workbook]", str(broken_file))
+    with page.expect_navigation():
+        page.click("#import-upload button[type=submit]")
+    outcome = page.locator("#import-outcome").inner_text()
+    assert "發現 1 個錯誤，未寫入任何資料" in outcome, outcome
+    problem = [c.strip() for c in page.locator("#import-problems tbody tr").first.locator("td").all_inner_texts()]
+    assert problem[0] == "國內廠商" and problem[1] == "5" and problem[4] == "12345678", problem
+    assert "統一編號" in problem[3] + problem[5], problem
+    assert page.locator("#import-commit").count() == 0
+
+    firms.cell(row=5, column=keys.index("ubn") + 1, value="12345675")
+    fixed_file = tmp_path / "廠商-修正.xlsx"
+    workbook.save(fixed_file)
+    page.set_input_files("input[name=workbook]", str(fixed_file))
+    with page.expect_navigation():
+        page.click("#import-upload button[type=submit]")
+    assert "試匯入無誤" in page.locator("#import-outcome").inner_text()
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(DomesticFirm)) == 0  # a dry run writes nothing
+    page.click("#import-commit button[type=submit]")
+    page.locator("#import-outcome", has_text="已匯入").wait_for()
+    counts = [c.strip() for c in page.locator("#import-counts tbody tr", has_text="國內廠商").locator("td")
+              .all_inner_texts()]
+    assert counts[1] == "3", counts
+
+    with app.app_context():
+        stored = dict(db.session.execute(select(DomesticFirm.ubn, DomesticFirm.name)).all())
+        assert stored == {"04595257": "漢翔航空工業", "22099131": "中山科學研究院", "12345675": "統編有誤工業"}
+    watch.check()
