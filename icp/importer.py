@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from icp.extensions import db
 from icp.interchange import (KEY_SEPARATOR, README_SHEET, SPEC_OF, SPECS, Field, Spec, fields_of, key_hint,
                              records_release)
-from icp.validation import record_problems
+from icp.validation import record_problems, unique_keys, unique_message
 from icp.xlsx import FORMULA_STARTS
 
 REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
@@ -47,6 +47,7 @@ ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:T?\d{1,2}:\d{2}(?
 ROC_DATE = re.compile(r"^(\d{1,3})[-/.](\d{1,2})[-/.](\d{1,2})$")
 WORDED_DATE = re.compile(r"^(\d{1,4})年(\d{1,2})月(\d{1,2})日?$")
 PROGRESS_EVERY = 200  # rows read between progress reports
+FLUSH_EVERY = 1000  # rows validated between flushes (and releases of the session's records)
 
 
 class ImportRefused(Exception):
@@ -286,6 +287,49 @@ class KeyIndex:
             items[:] = [item if isinstance(item, int) else item.id for item in items]
 
 
+class UniqueIndex:
+    """The unique keys of one table, checked for a whole sheet at once instead of one query per row.
+
+    Loaded with one query per key: value tuple → owners (stored ids, or a marker per new record of this
+    import); a row whose value another owner holds gets the same message as the forms' check.
+    """
+
+    def __init__(self, model: type):
+        table = model.__table__
+        self.model = model
+        self.keys = list(dict.fromkeys(unique_keys(model)))  # a unique column may also have a unique index
+        self.owners: dict[tuple, dict[tuple, set]] = {}
+        for key in self.keys:
+            owners = self.owners[key] = {}
+            for record_id, *parts in db.session.execute(select(table.c.id, *(table.c[k] for k in key))):
+                owners.setdefault(tuple(parts), set()).add(record_id)
+
+    @staticmethod
+    def value_of(key: tuple, values: dict) -> tuple | None:
+        if any(k not in values or values[k] is None for k in key):
+            return None
+        return tuple(values[k] for k in key)
+
+    def problems(self, values: dict, owner) -> dict[str, str]:
+        found = {}
+        for key in self.keys:
+            value = self.value_of(key, values)
+            if value is not None and self.owners[key].get(value, set()) - {owner}:
+                found.setdefault(key[0], unique_message(self.model, key))
+        return found
+
+    def claim(self, old: dict | None, new: dict, owner) -> None:
+        for key in self.keys:
+            before = self.value_of(key, old) if old is not None else None
+            after = self.value_of(key, new)
+            if before == after:
+                continue
+            if before is not None:
+                self.owners[key].get(before, set()).discard(owner)
+            if after is not None:
+                self.owners[key].setdefault(after, set()).add(owner)
+
+
 class Importer:
     """One import: sheets in dependency order, one transaction, problems collected with their positions."""
 
@@ -393,16 +437,21 @@ class Importer:
         letters = {f.key: (get_column_letter(i + 1), f.label) for i, f in columns.items()}
         index = self.index(spec.model)
         seen: Counter = Counter()
+        self.unique = UniqueIndex(spec.model)
         total = _data_rows(worksheet, first_data)
         if self.progress:
             self.progress(spec.sheet, 0, total)
         done = 0
-        for done, (number, row) in enumerate(enumerate(rows, start=first_data), start=1):
-            if self.progress and done % PROGRESS_EVERY == 0:
-                self.progress(spec.sheet, done, total)
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
-                continue
-            self.row_import(spec, index, seen, count, number, row, columns, letters)
+        with db.session.no_autoflush:  # written in batches: the checks need no flushed rows (UniqueIndex)
+            for done, (number, row) in enumerate(enumerate(rows, start=first_data), start=1):
+                if self.progress and done % PROGRESS_EVERY == 0:
+                    self.progress(spec.sheet, done, total)
+                if done % FLUSH_EVERY == 0:
+                    db.session.flush()
+                    index.settle()
+                if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+                    continue
+                self.row_import(spec, index, seen, count, number, row, columns, letters)
         if self.progress:
             self.progress(spec.sheet, done, total if total is not None else done)
         db.session.flush()
@@ -461,13 +510,18 @@ class Importer:
                 if f.required and merged.get(f.key) is None:
                     problem(f.key, None, _("此欄為必填") if f.key in letters else
                             _("缺少必填欄位「%(header)s」", header=f.label))
+        owner = current.id if current is not None else object()
         if not problems:
-            for name, reason in record_problems(spec.model, merged, current).items():
+            found = record_problems(spec.model, merged, current, unique=False)
+            for name, reason in self.unique.problems(merged, owner).items():
+                found.setdefault(name, reason)
+            for name, reason in found.items():
                 problem(name if name in letters else None, raw_of.get(name), reason if name in letters else
                         f"{_field_label(spec, name)}：{reason}")
         if problems:
             self._reject(spec, index, count, None if current is not None else key, problems)
             return
+        self.unique.claim(_record_values(current) if current is not None else None, merged, owner)
         if current is not None:
             for k, v in changes.items():
                 setattr(current, k, v)

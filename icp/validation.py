@@ -39,10 +39,15 @@ def column_label(model: type, name: str) -> str:
     return str(column.info.get("label", name)) if column is not None else name
 
 
-def record_problems(model: type, values: dict, current: object | None = None) -> Problems:
-    """Every problem with `values` for a record of `model` (None when creating), keyed by field name."""
+def record_problems(model: type, values: dict, current: object | None = None, *, unique: bool = True) -> Problems:
+    """Every problem with `values` for a record of `model` (None when creating), keyed by field name.
+
+    unique=False leaves out the uniqueness check (one query per row): the import checks a whole sheet at
+    once with unique_keys and unique_message instead.
+    """
     problems: Problems = {}
-    checks = [partial(check, model=model) for check in _GENERIC] + MODEL_RULES.get(model, [])
+    generic = _GENERIC if unique else tuple(c for c in _GENERIC if c is not _unique_problems)
+    checks = [partial(check, model=model) for check in generic] + MODEL_RULES.get(model, [])
     for check in checks:
         for field, message in check(values, current).items():
             problems.setdefault(field, message)
@@ -90,11 +95,22 @@ def _range_message(low, high, low_exclusive: bool) -> str:
     return _("必須介於 %(low)s 與 %(high)s 之間", low=low, high=high)
 
 
-def _unique_problems(values: dict, current, *, model: type) -> Problems:
-    """A duplicate natural key is a message on its field, never an IntegrityError."""
+def unique_keys(model: type) -> list[tuple[str, ...]]:
+    """The column keys of each unique column and unique constraint of `model`'s table."""
     table = model.__table__
     keys = [(c.key,) for c in table.columns if c.unique]
     keys += [tuple(c.key for c in u.columns) for u in table.constraints if isinstance(u, UniqueConstraint)]
+    return keys
+
+
+def unique_message(model: type, key: tuple[str, ...]) -> str:
+    return _("已有相同「%(names)s」的紀錄", names="、".join(column_label(model, k) for k in key))
+
+
+def _unique_problems(values: dict, current, *, model: type) -> Problems:
+    """A duplicate natural key is a message on its field, never an IntegrityError."""
+    table = model.__table__
+    keys = unique_keys(model)
     problems = {}
     for key in keys:
         if any(k not in values or values[k] is None for k in key):
@@ -103,8 +119,7 @@ def _unique_problems(values: dict, current, *, model: type) -> Problems:
         if current is not None and getattr(current, "id", None) is not None:
             query = query.where(table.c.id != current.id)
         if db.session.scalar(query):
-            names = "、".join(column_label(model, k) for k in key)
-            problems[key[0]] = _("已有相同「%(names)s」的紀錄", names=names)
+            problems[key[0]] = unique_message(model, key)
     return problems
 
 
