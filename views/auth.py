@@ -32,8 +32,10 @@ def user_load(user_id: str) -> User | None:
     return user
 
 
+# Not named `csrf_token`: Flask-Admin's form macro would then add this token to every admin form beside
+# the form's own, and a browser submits the first of the two.
 @auth.app_template_global()
-def csrf_token() -> str:
+def session_csrf_token() -> str:
     return generate_csrf()
 
 

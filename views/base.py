@@ -262,8 +262,8 @@ class RecordView(CappedCountMixin, ExportMixin, SecureMixin, ModelView):
     edit_roles = frozenset({"admin", "editor"})
 
     def __init__(self, model, session=db, **kwargs):
-        if self.form_rules:  # the version must survive Flask-Admin's pruning of fields outside the rules
-            self.form_rules = (*self.form_rules, HiddenFieldRule("expected_version"))
+        if self.form_rules:  # Flask-Admin drops fields outside the rules: the CSRF token and version must stay
+            self.form_rules = (*self.form_rules, HiddenFieldRule("csrf_token"), HiddenFieldRule("expected_version"))
         dotted = [n for n in (*(self.column_searchable_list or ()), *(self.column_filters or ()))
                   if isinstance(n, str) and "." in n]
         self.column_labels = {**model_labels(model), **{n: related_label(model, n) for n in dotted},
