@@ -54,13 +54,6 @@ def test_editor_logs_in_and_the_dashboard_charts_render(serve, page, tmp_path):
 
 
 # 2 ------------------------------------------------------------------------------------------------------
-DOUBLE_CSRF = ("Bug: on the 新增/編輯 forms of procurement, meeting, decision and 18 other screens the page holds two "
-               "hidden csrf_token inputs (Flask-WTF's csrf_token() from Flask-Admin's render_form_fields, then the "
-               "SecureForm field 'YYYYMMDDHHMMSS##hmac'); the browser posts both, the form reads the first, its CSRF "
-               "check fails and the page only says 「建立紀錄失敗。」. Remove this mark when fixed.")
-
-
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=DOUBLE_CSRF)
 def test_register_a_case_from_contractor_to_approval_and_see_the_credit_on_the_totals_page(serve, page, tmp_path):
     def seed():
         user_make("editor", "clerk")
