@@ -357,3 +357,25 @@ def test_the_progress_page_polls_with_external_script(app, office_workbook, edit
     assert 'id="import-progress"' in running.text and f"/admin/import/status/{token}" in running.text
     assert "<script>" not in running.text and 'src="/static/import/import.js"' in running.text
     assert editor.get(f"/admin/import/status/{token}").get_json()["percent"] == 25
+
+
+def test_a_unique_value_taken_in_the_workbook_or_the_database_is_refused_like_the_form_does(app, tmp_path,
+                                                                                            office_workbook):
+    from datetime import date
+
+    sheet = "自製能量評估"
+    first = {"requesting_unit": "國防部軍備局", "item": "無人機酬載", "requested_on": date(2011, 2, 1),
+             "report_number": "R-100-01"}
+    edit = Edit(office_workbook)
+    edit.append(sheet, first)
+    row = edit.append(sheet, {**first, "item": "另一項目"})  # another record, the same 報告文號
+    result, _path = run(tmp_path, edit.bytes())
+    assert [(p.sheet, p.row, p.reason) for p in result.problems] == [(sheet, row, "已有相同「報告文號」的紀錄")]
+    assert stored_rows() == 0
+    edit = Edit(office_workbook)
+    edit.append(sheet, first)
+    assert run(tmp_path, edit.bytes(), name="first.xlsx")[0].written
+    edit = Edit(office_workbook)
+    edit.append(sheet, {**first, "item": "另一項目"})
+    result, _path = run(tmp_path, edit.bytes(), name="again.xlsx")
+    assert [(p.sheet, p.reason) for p in result.problems] == [(sheet, "已有相同「報告文號」的紀錄")]
