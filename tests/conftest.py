@@ -4,7 +4,7 @@ import re
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from app import create_app
 from icp.extensions import db
@@ -82,6 +82,18 @@ def user_make(role: str, username: str | None = None) -> User:
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def query_count(client, url: str) -> int:
+    """How many SQL statements one GET of `url` issues (it must answer 200)."""
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(statements)
 
 
 def login(client, username: str, password: str = PASSWORD):

@@ -3,11 +3,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
 
 from icp.credits import CHECKLIST
 from icp.extensions import db
 from models import CaseDecision, DomesticFirm, IcpCase, Meeting
+from tests.conftest import query_count
 from tests.factories import office_make
 from views.records import RECORD_SCREENS
 
@@ -29,24 +29,13 @@ def _grow(office: dict, start: int, count: int) -> None:
     db.session.commit()
 
 
-def _queries(client, url: str) -> int:
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return len(statements)
-
-
 @pytest.mark.parametrize("endpoint", [e for *_, e in RECORD_SCREENS])
 def test_list_page_queries_do_not_grow_with_the_rows(app, client_as, endpoint):
     office = office_make()
     admin = client_as("admin")
     _grow(office, 0, 5)
     admin.get(f"/admin/{endpoint}/")
-    small = _queries(admin, f"/admin/{endpoint}/")
+    small = query_count(admin, f"/admin/{endpoint}/")
     _grow(office, 5, 120)
-    large = _queries(admin, f"/admin/{endpoint}/")
+    large = query_count(admin, f"/admin/{endpoint}/")
     assert small == large <= MAX_QUERIES, (small, large)

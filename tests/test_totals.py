@@ -5,12 +5,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
 
 from icp.credits import CHECKLIST
 from icp.demo import demo_load
 from icp.extensions import db
 from models import Agreement, CaseDecision, Contractor, IcpCase, Meeting
+from tests.conftest import query_count
 
 D = Decimal
 # domain.md §5: (date, pre-approved USD credits per case, finally approved USD per case, final NTD per case)
@@ -109,17 +109,6 @@ def test_every_figure_links_to_records_that_sum_to_it(app, viewer, url):
         assert sum(D(c.replace(",", "")) for c in credits) == D(shown.replace(",", "")), (url, link)
 
 
-def _query_count(client, url: str) -> int:
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return len(statements)
-
-
 def _cases_add(count: int, start: int) -> None:
     meeting = db.session.query(Meeting).filter_by(kind="工業合作推動小組會議").first()
     agreement = db.session.query(Agreement).first()
@@ -138,7 +127,7 @@ def test_totals_and_dashboard_run_a_bounded_number_of_queries(app, viewer, url):
     worked_check_build()
     _cases_add(10, 0)
     viewer.get(url)  # warm the session and the login
-    at_10 = _query_count(viewer, url)
+    at_10 = query_count(viewer, url)
     _cases_add(990, 10)
-    at_1000 = _query_count(viewer, url)
+    at_1000 = query_count(viewer, url)
     assert at_1000 == at_10, (at_10, at_1000)
