@@ -182,3 +182,39 @@ def test_the_real_workbooks_of_the_demo_office_preview_and_download(app, viewer)
     assert viewer.get("/admin/reports/?kind=quarterly&quarter=3").status_code == 200
     quarterly = viewer.get("/admin/reports/quarterly.xlsx?quarter=3")
     assert quarterly.status_code == 200 and openpyxl.load_workbook(io.BytesIO(quarterly.data)).sheetnames
+
+
+def test_downloaded_steering_sheet_equals_the_decisions_recomputed_in_sql(app, viewer):
+    """The 推動小組會議審議結果 sheet as the office receives it: every figure against a GROUP BY of the ledger."""
+    from sqlalchemy import func, select
+
+    from icp.demo import demo_load
+    from icp.extensions import db
+    from icp.roc import roc_date_table
+    from models import CaseDecision, Meeting
+
+    demo_load()
+    book = openpyxl.load_workbook(io.BytesIO(viewer.get("/admin/reports/annual.xlsx?year=2011").data))
+    sheet = book["推動小組會議審議結果"]
+    assert sheet["A1"].value == "100年度工業合作推動小組會議審議結果"
+    assert "A1:Q1" in {str(r) for r in sheet.merged_cells.ranges} and "C2:E2" in {str(r) for r in sheet.merged_cells.ranges}
+    rows = {row[1]: row for row in sheet.iter_rows(min_row=4, values_only=True) if row[1]}
+    sums = db.session.execute(
+        select(Meeting.held_on, CaseDecision.kind, CaseDecision.currency, func.count(), func.sum(CaseDecision.credits))
+        .join(Meeting, CaseDecision.meeting_id == Meeting.id)
+        .where(Meeting.kind == "工業合作推動小組會議", Meeting.held_on.between("2011-01-01", "2011-12-31"))
+        .group_by(Meeting.held_on, CaseDecision.kind, CaseDecision.currency)).all()
+    expected = {}
+    for held_on, kind, currency, count, credits in sums:
+        figures = expected.setdefault(roc_date_table(held_on), {})
+        figures[kind] = figures.get(kind, 0) + count
+        figures[(kind, currency)] = credits
+    assert set(rows) == set(expected) == {"100.03.17", "100.06.02", "100.09.08", "100.11.29"}
+    for day, figures in expected.items():
+        row = rows[day]
+        assert row[2] == figures.get("預核通過", 0) and row[5] == figures.get("實核通過", 0)
+        assert (row[3] or 0) == figures.get(("預核通過", "USD"), 0) and (row[6] or 0) == figures.get(("實核通過", "USD"), 0)
+        assert (row[7] or 0) == figures.get(("實核通過", "NTD"), 0)
+        others = ("預核駁回", "再協商", "備查", "結案", "展延", "撤案", "額度留存")
+        assert list(row[8:15]) == [figures.get(kind, 0) for kind in others]
+    assert sheet.cell(row=4, column=4).number_format.startswith("#,##0")
