@@ -186,6 +186,8 @@ def test_the_real_workbooks_of_the_demo_office_preview_and_download(app, viewer)
 
 def test_downloaded_steering_sheet_equals_the_decisions_recomputed_in_sql(app, viewer):
     """The 推動小組會議審議結果 sheet as the office receives it: every figure against a GROUP BY of the ledger."""
+    from datetime import date
+
     from sqlalchemy import func, select
 
     from icp.demo import demo_load
@@ -202,7 +204,7 @@ def test_downloaded_steering_sheet_equals_the_decisions_recomputed_in_sql(app, v
     sums = db.session.execute(
         select(Meeting.held_on, CaseDecision.kind, CaseDecision.currency, func.count(), func.sum(CaseDecision.credits))
         .join(Meeting, CaseDecision.meeting_id == Meeting.id)
-        .where(Meeting.kind == "工業合作推動小組會議", Meeting.held_on.between("2011-01-01", "2011-12-31"))
+        .where(Meeting.kind == "工業合作推動小組會議", Meeting.held_on.between(date(2011, 1, 1), date(2011, 12, 31)))
         .group_by(Meeting.held_on, CaseDecision.kind, CaseDecision.currency)).all()
     expected = {}
     for held_on, kind, currency, count, credits in sums:
