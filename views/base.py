@@ -21,7 +21,7 @@ from icp.extensions import db
 from icp.history import history_of, stale_message
 from icp.roc import gregorian_year, roc_date_table, roc_year
 from icp.validation import record_problems
-from icp.xlsx import table_write, workbook_open
+from views.export import ExportMixin
 
 HISTORY_ACTION_LABELS = {"create": _l("新增"), "update": _l("修改"), "delete": _l("刪除"), "restore": _l("還原")}
 EDIT_VIEWS = frozenset({"create_view", "edit_view", "delete_view", "action_view", "ajax_update"})
@@ -169,42 +169,6 @@ class HiddenFieldRule(rules.BaseRule):
 def local_datetime(value) -> str:
     """A stored naive-UTC time shown in the office's time zone (Asia/Taipei)."""
     return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
-
-
-class ExportMixin:
-    """Every list exports what it shows (filters, search and sort applied) as a typed .xlsx workbook."""
-
-    list_template = "admin/record_list.html"
-    export_chunk = 1000
-
-    @expose("/export.xlsx")
-    def export_xlsx(self):
-        args = self._get_list_extra_args()
-        sort = self._get_column_by_idx(args.sort)
-        _count, query = self.get_list(0, sort[0] if sort else None, args.sort_desc, args.search, args.filters,
-                                      execute=False, page_size=0)  # 0: every row (None would mean one page)
-        columns = self._list_columns
-        out = io.BytesIO()
-        workbook = workbook_open(out)
-        rows = ([self.export_value(record, name) for name, _label in columns]
-                for record in query.yield_per(self.export_chunk))
-        table_write(workbook, sheet=str(self.name), headers=[str(label) for _n, label in columns], rows=rows)
-        workbook.close()
-        out.seek(0)
-        filename = f"{self.name}-{date.today().isoformat()}.xlsx"
-        return send_file(out, as_attachment=True, download_name=filename,
-                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-    def export_value(self, record, name: str):
-        """The cell for one column: numbers, dates and booleans stay typed; records become their names."""
-        value = record
-        for part in name.split("."):
-            value = getattr(value, part, None) if value is not None else None
-        if value is None or isinstance(value, (bool, int, Decimal, date, datetime)):
-            return value
-        if isinstance(value, (list, tuple)):
-            return "、".join(str(v) for v in value)
-        return str(value)
 
 
 COUNT_CAP = 10_000
