@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 FONT = "PMingLiU"  # 新細明體; Excel falls back to another CJK font where it is missing
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 MAX_WIDTH = 60
+SHEET_NAME_BANNED = str.maketrans("[]:*?/\\", "［］：＊？／＼")  # Excel refuses these in sheet names: full-width look-alikes
 SAFE_OPTIONS = {
     "strings_to_formulas": False,
     "strings_to_urls": False,
@@ -39,7 +40,7 @@ def workbook_open(out: IO[bytes] | str) -> xlsxwriter.Workbook:
 
 def table_write(workbook, *, sheet: str, headers: Sequence[str], rows: Iterable[Sequence]) -> int:
     """One sheet: a bold header row, then typed cells (numbers, dates, booleans, safe text). Returns rows."""
-    worksheet = workbook.add_worksheet(sheet[:31])
+    worksheet = workbook.add_worksheet(sheet.translate(SHEET_NAME_BANNED)[:31])
     header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     money = workbook.add_format({"num_format": "#,##0.##"})
     integer = workbook.add_format({"num_format": "#,##0"})
