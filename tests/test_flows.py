@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import func, select
 
 from icp.demo import demo_load
@@ -343,47 +344,80 @@ def test_export_a_filtered_case_list_and_the_2011_annual_report(serve, page, tmp
 
 
 # 7 ------------------------------------------------------------------------------------------------------
-def test_meeting_grid_in_two_browsers_refuses_the_stale_edit(serve, page, tmp_path):
+def test_meeting_grid_keyboard_edits_a_pasted_column_and_a_stale_edit_from_a_second_browser(serve, page, tmp_path):
     def seed():
         user_make("editor", "clerk")
         user_make("editor", "clerk2")
-        decision_make(office_make())
+        office = office_make()
+        for value in ("1000000", "2000000", "3000000"):
+            decision_make(office, approved_value=Decimal(value))
     url, app, _ = serve(seed)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
     other = page.context.browser.new_context(locale="zh-TW", viewport={"width": 1366, "height": 768})
     second = other.new_page()
     first_watch, second_watch = Watch(page, url), Watch(second, url)
     login(page, url, "clerk")
     login(second, url, "clerk2")
 
-    def note_cell(p):
-        cell = p.locator('.tabulator-row .tabulator-cell[tabulator-field="note"]').first
-        cell.wait_for()
-        return cell
+    def cell(p, row: int, field: str):
+        return p.locator(".tabulator-row").nth(row).locator(f'.tabulator-cell[tabulator-field="{field}"]')
+
+    def saved(p, text: str):
+        try:
+            p.locator("#grid-status.grid-status-ok", has_text=text).wait_for(timeout=5000)
+        except PlaywrightTimeout:
+            raise AssertionError(f"not saved, expected {text!r}: {p.inner_text('#grid-status')!r}") from None
 
     for p in (page, second):  # both open the grid before either edits
         p.goto(f"{url}/admin/grid/?table=decision")
-        note_cell(p)
+        cell(p, 2, "note").wait_for()
 
-    note_cell(page).click()
-    page.keyboard.press("A")  # a key typed on a selected cell starts editing it, like a spreadsheet
-    page.keyboard.type("：照案通過")
+    # three cells by keyboard alone: a key typed on a selected cell starts editing it, like a spreadsheet;
+    # Enter saves and moves down, Tab saves and moves right
+    cell(page, 0, "approved_value").click()
+    page.keyboard.type("1500000")
     page.keyboard.press("Enter")
-    page.locator("#grid-status.grid-status-ok").wait_for()
-    assert "已儲存" in page.inner_text("#grid-status")
+    saved(page, "1,500,000")
+    page.keyboard.type("2500000")  # the selection moved down a row
+    page.keyboard.press("Tab")
+    saved(page, "2,500,000")
+    page.keyboard.type("3")  # …and then right, into 核定乘數
+    page.keyboard.press("Enter")
+    saved(page, "核定乘數 → 3")
+    assert cell(page, 1, "credits").inner_text() == "7,500,000.00"  # the server's new credit, shown at once
+
+    # a column copied from Excel, pasted from the first selected cell down
+    cell(page, 0, "conditions").click()
+    page.evaluate("text => navigator.clipboard.writeText(text)", "須於5年內履行\r\n須提交進度報告\r\n無\r\n")
+    page.keyboard.press("Control+V")
+    saved(page, "已貼上並儲存 3 格")
+
+    expected = [(Decimal(1500000), Decimal(2), "須於5年內履行"), (Decimal(2500000), Decimal(3), "須提交進度報告"),
+                (Decimal(3000000), Decimal(2), "無")]
+    with app.app_context():
+        decisions = db.session.scalars(select(CaseDecision).order_by(CaseDecision.id)).all()
+        assert [(d.approved_value, d.multiplier, d.conditions) for d in decisions] == expected
+        assert decisions[1].credits == Decimal("7500000")
+    page.reload()
+    cell(page, 2, "conditions").wait_for()
+    shown = [(cell(page, row, "approved_value").inner_text(), cell(page, row, "multiplier").inner_text(),
+              cell(page, row, "conditions").inner_text()) for row in range(3)]
+    assert shown == [("1,500,000.00", "2.000", "須於5年內履行"), ("2,500,000.00", "3.000", "須提交進度報告"),
+                     ("3,000,000.00", "2.000", "無")], shown
     page.screenshot(path=str(tmp_path / "grid.png"), full_page=True)
 
-    note_cell(second).click()
-    second.keyboard.press("B")
-    second.keyboard.type("：修正後通過")
+    # the second browser still shows the old first row: its edit of the same cell is refused, not saved over
+    cell(second, 0, "approved_value").click()
+    second.keyboard.type("999")
     second.keyboard.press("Enter")
     second.locator("#grid-status.grid-status-error").wait_for()
     status = second.inner_text("#grid-status")
-    assert "已被他人修改" in status and "A：照案通過" in status, status
+    assert "已被他人修改" in status and "clerk" in status and "1500000" in status, status
     assert second.locator(".tabulator-cell.grid-cell-error").count() == 1
+    assert second.locator("#grid-stale").is_visible()
 
     with app.app_context():
-        decision = db.session.scalars(select(CaseDecision)).one()
-        assert decision.note == "A：照案通過" and decision.version_id == 2
+        assert db.session.scalars(select(CaseDecision).order_by(CaseDecision.id)).first().approved_value == 1500000
     first_watch.check()
     # the refused save is the only complaint: the browser logs the 409 answer itself
     second_watch.check(allowed_errors=("/admin/grid/cell",))
