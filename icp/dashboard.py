@@ -4,10 +4,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, cast, extract, func, select
+from sqlalchemy import func, select
 
 from icp.credits import FINAL_APPROVED
 from icp.extensions import db
+from icp.summary import years_where
 from icp.totals import credits_by, defense_shares
 from models import (Agreement, CaseDecision, ExportControlPledge, FeedbackFee, IcpCase, Meeting, ProgressReport)
 from models.choices import STEERING_MEETING
@@ -33,11 +34,12 @@ class KeyFigures:
 
 def key_figures(year: int) -> KeyFigures:
     meetings = db.session.scalar(select(func.count()).select_from(Meeting).where(
-        Meeting.kind == STEERING_MEETING, cast(extract("year", Meeting.held_on), Integer) == year))
+        Meeting.kind == STEERING_MEETING, years_where([year])))
     usd = {row.key: row for row in credits_by("year", year=year) if row.currency == "USD"}.get(year)
     signed, obligation = db.session.execute(
         select(func.count(Agreement.id), func.coalesce(func.sum(Agreement.obligation), 0))
-        .where(cast(extract("year", Agreement.signed_on), Integer) == year, Agreement.obligation_currency == "USD")).one()
+        .where(Agreement.signed_on >= date(year, 1, 1), Agreement.signed_on < date(year + 1, 1, 1),
+               Agreement.obligation_currency == "USD")).one()
     return KeyFigures(year=year, steering_meetings=meetings, pre_count=usd.pre_count if usd else 0,
                       pre_usd=usd.pre if usd else Decimal(0), final_count=usd.final_count if usd else 0,
                       final_usd=usd.final if usd else Decimal(0), agreements_signed=signed,

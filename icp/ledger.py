@@ -1,13 +1,15 @@
 """Derived values kept right in one place: case credits, decision credits, case status, demand tiers.
 
 They are stored only so totals are one SQL SUM / GROUP BY; a `before_flush` listener recomputes them
-from their inputs whenever a record is written, whatever wrote it (form, inline edit, import, CLI).
+from their inputs whenever a record is written, whatever wrote it (form, inline edit, import, CLI), and an
+`after_flush` listener refreshes the credit summary the totals pages read (icp.summary).
 """
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from icp.credits import credit_compute
 from icp.rules import demand_tier
+from icp.summary import summary_after_flush
 from models import CaseDecision, DemandItem, IcpCase
 from models.choices import CASE_STATUS_NEW
 
@@ -52,3 +54,4 @@ def _before_flush(session: Session, _context, _instances) -> None:
 def ledger_register() -> None:
     if not event.contains(Session, "before_flush", _before_flush):
         event.listen(Session, "before_flush", _before_flush)
+        event.listen(Session, "after_flush", summary_after_flush)

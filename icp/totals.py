@@ -1,17 +1,20 @@
 """Totals the office asks for (domain.md §4), each one GROUP BY query; builders return plain rows.
 
 Credits are summed per currency as recorded (USD points and NTD points are never added together);
-the defense share uses USD points, counting NTD decisions only through their recorded rate.
+the defense share uses USD points, counting NTD decisions only through their recorded rate. Totals over
+every year read the credit summary (models.summary, kept exact by icp.summary) rather than every decision.
 """
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Integer, case as sql_case, cast, distinct, extract, func, literal, select
+from sqlalchemy import case as sql_case, distinct, func, literal, select
 
 from icp.credits import CENT, FINAL_APPROVED, PRE_APPROVED
 from icp.extensions import db
-from models import Agency, Agreement, CaseDecision, Contractor, DefenseTarget, IcpCase, Meeting, Procurement
+from icp.summary import decision_year, years_where
+from models import (Agency, Agreement, AgreementCredit, CaseDecision, Contractor, DefenseTarget, IcpCase, Meeting,
+                    Procurement, YearCredit)
 from models.choices import DECISION_KINDS, STEERING_MEETING
 
 DEFENSE_CLASSES = ("直接國防工合", "間接國防工合")
@@ -20,10 +23,6 @@ ZERO = Decimal(0)
 
 def _d(value) -> Decimal:
     return Decimal(value or 0).quantize(CENT)
-
-
-def decision_year():
-    return cast(extract("year", Meeting.held_on), Integer)
 
 
 @dataclass
@@ -49,12 +48,22 @@ DIMENSIONS = {
     "defense_class": (IcpCase.defense_class, IcpCase.defense_class),
     "currency": (CaseDecision.currency, CaseDecision.currency),
 }
+# the same dimensions read from the credit summary: per year, or per agreement (all years)
+YEAR_DIMENSIONS = {
+    "year": (YearCredit.year, YearCredit.year),
+    "case_type": (YearCredit.case_type, YearCredit.case_type),
+    "field": (YearCredit.field, YearCredit.field),
+    "defense_class": (YearCredit.defense_class, YearCredit.defense_class),
+    "currency": (YearCredit.currency, YearCredit.currency),
+}
+AGREEMENT_DIMENSIONS = {"contractor": DIMENSIONS["contractor"], "agency": DIMENSIONS["agency"]}
 
 
-def _credit_sums():
-    is_pre, is_final = CaseDecision.kind == PRE_APPROVED, CaseDecision.kind == FINAL_APPROVED
-    return (func.sum(sql_case((is_pre, 1), else_=0)), func.sum(sql_case((is_pre, CaseDecision.credits), else_=0)),
-            func.sum(sql_case((is_final, 1), else_=0)), func.sum(sql_case((is_final, CaseDecision.credits), else_=0)))
+def _credit_sums(kind=CaseDecision.kind, count=1, credits=CaseDecision.credits):
+    """Pre-approved count and credits, finally approved count and credits (of decisions, or summary rows)."""
+    is_pre, is_final = kind == PRE_APPROVED, kind == FINAL_APPROVED
+    return (func.sum(sql_case((is_pre, count), else_=0)), func.sum(sql_case((is_pre, credits), else_=0)),
+            func.sum(sql_case((is_final, count), else_=0)), func.sum(sql_case((is_final, credits), else_=0)))
 
 
 def _decisions_joined(query):
@@ -67,14 +76,33 @@ def _decisions_joined(query):
             .outerjoin(Agency, Procurement.agency_id == Agency.id))
 
 
+def _summary_joined(query):
+    return (query.select_from(AgreementCredit)
+            .join(Agreement, AgreementCredit.agreement_id == Agreement.id)
+            .join(Contractor, Agreement.contractor_id == Contractor.id)
+            .outerjoin(Procurement, Agreement.procurement_id == Procurement.id)
+            .outerjoin(Agency, Procurement.agency_id == Agency.id))
+
+
 def credits_by(dimension: str, *, year: int | None = None) -> list[Credits]:
     """Pre-approved and final credits grouped by one dimension and currency (optionally one year)."""
-    key, label = DIMENSIONS[dimension]
-    query = _decisions_joined(select(key, label, CaseDecision.currency, *_credit_sums())) \
-        .where(CaseDecision.kind.in_((PRE_APPROVED, FINAL_APPROVED))) \
-        .group_by(key, label, CaseDecision.currency).order_by(key, CaseDecision.currency)
-    if year is not None:
-        query = query.where(decision_year() == year)
+    if dimension in YEAR_DIMENSIONS:
+        key, label = YEAR_DIMENSIONS[dimension]
+        currency = YearCredit.currency
+        query = select(key, label, currency, *_credit_sums(YearCredit.kind, YearCredit.decisions, YearCredit.credits))
+        if year is not None:
+            query = query.where(YearCredit.year == year)
+    elif year is None:
+        key, label = AGREEMENT_DIMENSIONS[dimension]
+        currency = AgreementCredit.currency
+        query = _summary_joined(select(key, label, currency, *_credit_sums(
+            AgreementCredit.kind, AgreementCredit.decisions, AgreementCredit.credits)))
+    else:  # one year by contractor or agency: that year's decisions, found through its meetings' dates
+        key, label = DIMENSIONS[dimension]
+        currency = CaseDecision.currency
+        query = _decisions_joined(select(key, label, currency, *_credit_sums())) \
+            .where(years_where([year]), CaseDecision.kind.in_((PRE_APPROVED, FINAL_APPROVED)))
+    query = query.group_by(key, label, currency).order_by(key, currency)
     return [Credits(key=k, label=str(lbl), currency=cur, pre_count=int(pc or 0), pre=_d(p), final_count=int(fc or 0),
                     final=_d(f)) for k, lbl, cur, pc, p, fc, f in db.session.execute(query)]
 
@@ -101,15 +129,12 @@ class AgreementTotal:
 
 def agreement_totals(*, limit: int | None = None, order: str = "number") -> list[AgreementTotal]:
     """Per agreement: obligation, pre-approved and finally approved credits in its currency, next deadline."""
-    same_currency = CaseDecision.currency == Agreement.obligation_currency
-    sums = (select(IcpCase.agreement_id.label("agreement_id"),
-                   func.sum(sql_case(((CaseDecision.kind == PRE_APPROVED) & same_currency, CaseDecision.credits),
-                                     else_=0)).label("pre"),
-                   func.sum(sql_case(((CaseDecision.kind == FINAL_APPROVED) & same_currency, CaseDecision.credits),
-                                     else_=0)).label("final"))
-            .select_from(CaseDecision).join(IcpCase, CaseDecision.case_id == IcpCase.id)
-            .join(Agreement, IcpCase.agreement_id == Agreement.id)
-            .group_by(IcpCase.agreement_id).subquery())
+    same_currency = AgreementCredit.currency == Agreement.obligation_currency
+    pre, final = (func.sum(sql_case(((AgreementCredit.kind == kind) & same_currency, AgreementCredit.credits), else_=0))
+                  for kind in (PRE_APPROVED, FINAL_APPROVED))
+    sums = (select(AgreementCredit.agreement_id.label("agreement_id"), pre.label("pre"), final.label("final"))
+            .join(Agreement, AgreementCredit.agreement_id == Agreement.id)
+            .group_by(AgreementCredit.agreement_id).subquery())
     deadline = func.coalesce(Agreement.extended_deadline, Agreement.deadline)
     remaining = Agreement.obligation - func.coalesce(sums.c.final, 0)
     query = (select(Agreement.id, Agreement.number, Contractor.name_zh, Agreement.obligation_currency,
@@ -144,13 +169,13 @@ def steering_results(year: int) -> list[MeetingResult]:
     meetings = {m.id: MeetingResult(id=m.id, held_on=m.held_on, title=m.title, minutes_approved_on=m.minutes_approved_on,
                                     db_updated_on=m.db_updated_on)
                 for m in db.session.scalars(select(Meeting).where(Meeting.kind == STEERING_MEETING,
-                                                                  decision_year() == year)
+                                                                  years_where([year]))
                                             .order_by(Meeting.held_on))}
     rows = db.session.execute(
         select(CaseDecision.meeting_id, CaseDecision.kind, CaseDecision.currency, func.count(CaseDecision.id),
                func.sum(CaseDecision.credits))
         .join(Meeting, CaseDecision.meeting_id == Meeting.id)
-        .where(Meeting.kind == STEERING_MEETING, decision_year() == year)
+        .where(Meeting.kind == STEERING_MEETING, years_where([year]))
         .group_by(CaseDecision.meeting_id, CaseDecision.kind, CaseDecision.currency))
     for meeting_id, kind, currency, count, credits in rows:
         result = meetings[meeting_id]
@@ -216,19 +241,14 @@ def defense_target_for(year: int, targets: list[DefenseTarget]) -> Decimal | Non
 
 def defense_shares() -> tuple[list[DefenseShare], DefenseShare, Decimal | None]:
     """Per decision year and to date, the defense (direct + indirect) share of USD points, with targets."""
-    usd = sql_case((CaseDecision.currency == "USD", CaseDecision.credits),
-                   (CaseDecision.exchange_rate.isnot(None), CaseDecision.credits / CaseDecision.exchange_rate),
-                   else_=0)
-    defense = IcpCase.defense_class.in_(DEFENSE_CLASSES)
-    is_pre, is_final = CaseDecision.kind == PRE_APPROVED, CaseDecision.kind == FINAL_APPROVED
+    defense = YearCredit.defense_class.in_(DEFENSE_CLASSES)
+    is_pre, is_final = YearCredit.kind == PRE_APPROVED, YearCredit.kind == FINAL_APPROVED
+    usd = YearCredit.usd_credits
     rows = db.session.execute(
-        select(decision_year(),
+        select(YearCredit.year,
                func.sum(sql_case((is_pre & defense, usd), else_=0)), func.sum(sql_case((is_pre, usd), else_=0)),
                func.sum(sql_case((is_final & defense, usd), else_=0)), func.sum(sql_case((is_final, usd), else_=0)))
-        .select_from(CaseDecision).join(IcpCase, CaseDecision.case_id == IcpCase.id)
-        .join(Meeting, CaseDecision.meeting_id == Meeting.id)
-        .where(CaseDecision.kind.in_((PRE_APPROVED, FINAL_APPROVED)))
-        .group_by(decision_year()).order_by(decision_year())).all()
+        .group_by(YearCredit.year).order_by(YearCredit.year)).all()
     targets = list(db.session.scalars(select(DefenseTarget).order_by(DefenseTarget.year)))
     years = [DefenseShare(year=y, pre_defense=_d(pd), pre_total=_d(pt), final_defense=_d(fd), final_total=_d(ft),
                           target_pct=defense_target_for(y, targets)) for y, pd, pt, fd, ft in rows]

@@ -1,15 +1,18 @@
 """Totals views: the worked check of domain.md §5, every figure's records add up to it, bounded queries."""
 import html
+import random
 import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import func, select
 
+from icp import summary
 from icp.credits import CHECKLIST
 from icp.demo import demo_load
 from icp.extensions import db
-from models import Agreement, CaseDecision, Contractor, IcpCase, Meeting
+from models import Agreement, AgreementCredit, CaseDecision, Contractor, IcpCase, Meeting, YearCredit
 from tests.conftest import query_count
 
 D = Decimal
@@ -131,3 +134,70 @@ def test_totals_and_dashboard_run_a_bounded_number_of_queries(app, viewer, url):
     _cases_add(990, 10)
     at_1000 = query_count(viewer, url)
     assert at_1000 == at_10, (at_10, at_1000)
+
+
+def _summary_matches_a_fresh_group_by() -> None:
+    def rows(query, values):
+        return {tuple(row[:values]): tuple(D(v or 0).quantize(D("0.01")) for v in row[values:])
+                for row in db.session.execute(query)}
+
+    stored_agreements = rows(select(AgreementCredit.agreement_id, AgreementCredit.kind, AgreementCredit.currency,
+                                    AgreementCredit.decisions, AgreementCredit.credits), 3)
+    stored_years = rows(select(YearCredit.year, YearCredit.kind, YearCredit.currency, YearCredit.case_type,
+                               YearCredit.field, YearCredit.defense_class, YearCredit.decisions, YearCredit.credits,
+                               YearCredit.usd_credits), 6)
+    assert stored_agreements == rows(summary.agreement_sums(), 3)
+    assert stored_years == rows(summary.year_sums(), 6)
+
+
+def test_credit_summary_equals_a_fresh_group_by_after_random_edits(app):
+    """Creates, edits, deletes and moves of decisions, cases and meetings keep the summary exact."""
+    demo_load()
+    _summary_matches_a_fresh_group_by()
+    assert db.session.scalar(select(func.count()).select_from(YearCredit))
+    rng = random.Random(8)
+    agreements = db.session.scalars(select(Agreement)).all()
+    meetings = db.session.scalars(select(Meeting)).all()
+    created = []
+    for step in range(120):
+        action = rng.choice(("add", "add", "edit", "kind", "delete", "case_move", "case_class", "decision_move",
+                             "meeting_date", "case_delete"))
+        if action == "add" or not created:
+            case = IcpCase(number=f"R-{step:04d}", title=f"隨機個案{step}", agreement=rng.choice(agreements),
+                           case_type="技術移轉", field="航太", defense_class=rng.choice(("直接國防工合", "產業工合")),
+                           actual_value=D(1000), multiplier=D(1), currency="USD")
+            for _ in range(rng.randint(1, 3)):
+                currency = rng.choice(("USD", "NTD"))
+                db.session.add(CaseDecision(
+                    case=case, meeting=rng.choice(meetings), kind=rng.choice(("預核通過", "實核通過", "再協商")),
+                    approved_value=D(rng.randint(1, 10**7)) / 100, multiplier=D(rng.choice(("1", "1.5", "2"))),
+                    currency=currency, exchange_rate=D("30.125") if currency == "NTD" else None))
+            created.append(case)
+        else:
+            case = rng.choice(created)
+            decision = rng.choice(case.decisions) if case.decisions else None
+            if action == "edit" and decision:
+                decision.approved_value = D(rng.randint(1, 10**7)) / 100
+            elif action == "kind" and decision:
+                decision.kind = rng.choice(("預核通過", "實核通過", "結案"))
+            elif action == "delete" and decision:
+                db.session.delete(decision)
+            elif action == "case_move":
+                case.agreement = rng.choice(agreements)
+            elif action == "case_class":
+                case.defense_class, case.case_type = rng.choice(("間接國防工合", "產業工合")), "人員訓練"
+            elif action == "decision_move" and decision:
+                decision.meeting = rng.choice(meetings)
+            elif action == "meeting_date" and decision:
+                meeting = decision.meeting
+                meeting.held_on = meeting.held_on.replace(year=rng.choice((2009, 2010, 2011, 2012)))
+            elif action == "case_delete":
+                for decision in list(case.decisions):
+                    db.session.delete(decision)
+                db.session.delete(case)
+                created.remove(case)
+        db.session.commit()
+        _summary_matches_a_fresh_group_by()
+    summary.summary_rebuild(db.session)
+    db.session.commit()
+    _summary_matches_a_fresh_group_by()

@@ -1,0 +1,152 @@
+"""The credit summary (models.summary): the GROUP BYs that fill it, and keeping it exact after every flush.
+
+The totals pages read `agreement_credit` and `year_credit` instead of summing every decision on each view.
+Their rows are only ever written here, as DELETE + INSERT … SELECT of the same GROUP BY over the decisions,
+for the agreements and years a flush touched (`summary_after_flush`, registered by icp.ledger), so a row is
+always the sum of its decisions. Writers that bypass the ORM flush (bulk INSERT) must call `summary_rebuild`.
+"""
+from datetime import date
+
+from sqlalchemy import Integer, case as sql_case, cast, delete, extract, func, insert, inspect, or_, select
+from sqlalchemy.orm import Session
+
+from icp.credits import FINAL_APPROVED, PRE_APPROVED
+from models import AgreementCredit, CaseDecision, IcpCase, Meeting, YearCredit
+
+CREDIT_KINDS = (PRE_APPROVED, FINAL_APPROVED)
+# attributes whose change moves a record's decisions to other summary rows
+DECISION_KEYS = ("kind", "credits", "currency", "exchange_rate", "case_id", "meeting_id", "case", "meeting")
+CASE_KEYS = ("agreement_id", "case_type", "field", "defense_class", "agreement")
+
+
+def decision_year():
+    """A decision's year is its meeting's."""
+    return cast(extract("year", Meeting.held_on), Integer)
+
+
+def years_where(years):
+    """Meetings held in any of `years`, as date ranges so the held_on index is used."""
+    return or_(*[(Meeting.held_on >= date(y, 1, 1)) & (Meeting.held_on < date(y + 1, 1, 1)) for y in sorted(years)])
+
+
+def usd_points():
+    """A decision's USD points: USD credits, or NTD credits divided by the decision's rate (no rate: 0)."""
+    return sql_case((CaseDecision.currency == "USD", CaseDecision.credits),
+                    (CaseDecision.exchange_rate.isnot(None), CaseDecision.credits / CaseDecision.exchange_rate),
+                    else_=0)
+
+
+def agreement_sums(agreement_ids=None):
+    """The GROUP BY behind `agreement_credit` (all agreements, or those of `agreement_ids`)."""
+    query = (select(IcpCase.agreement_id, CaseDecision.kind, CaseDecision.currency, func.count(CaseDecision.id),
+                    func.sum(CaseDecision.credits))
+             .select_from(CaseDecision).join(IcpCase, CaseDecision.case_id == IcpCase.id)
+             .where(CaseDecision.kind.in_(CREDIT_KINDS))
+             .group_by(IcpCase.agreement_id, CaseDecision.kind, CaseDecision.currency))
+    return query if agreement_ids is None else query.where(IcpCase.agreement_id.in_(agreement_ids))
+
+
+def year_sums(years=None):
+    """The GROUP BY behind `year_credit` (all years, or `years`)."""
+    year = decision_year()
+    query = (select(year, CaseDecision.kind, CaseDecision.currency, IcpCase.case_type, IcpCase.field,
+                    IcpCase.defense_class, func.count(CaseDecision.id), func.sum(CaseDecision.credits),
+                    func.sum(usd_points()))
+             .select_from(CaseDecision).join(IcpCase, CaseDecision.case_id == IcpCase.id)
+             .join(Meeting, CaseDecision.meeting_id == Meeting.id)
+             .where(CaseDecision.kind.in_(CREDIT_KINDS))
+             .group_by(year, CaseDecision.kind, CaseDecision.currency, IcpCase.case_type, IcpCase.field,
+                       IcpCase.defense_class))
+    return query if years is None else query.where(years_where(years))
+
+
+def _agreements_refresh(connection, agreement_ids) -> None:
+    table = AgreementCredit.__table__
+    columns = ["agreement_id", "kind", "currency", "decisions", "credits"]
+    if agreement_ids is None:
+        connection.execute(delete(table))
+    else:
+        connection.execute(delete(table).where(table.c.agreement_id.in_(agreement_ids)))
+    connection.execute(insert(table).from_select(columns, agreement_sums(agreement_ids)))
+
+
+def _years_refresh(connection, years) -> None:
+    table = YearCredit.__table__
+    columns = ["year", "kind", "currency", "case_type", "field", "defense_class", "decisions", "credits", "usd_credits"]
+    if years is None:
+        connection.execute(delete(table))
+    else:
+        connection.execute(delete(table).where(table.c.year.in_(years)))
+    connection.execute(insert(table).from_select(columns, year_sums(years)))
+
+
+def summary_rebuild(session: Session, agreement_ids=None) -> None:
+    """Recompute the credit summary from the decisions: all of it, or what the given agreements' decisions
+    touch (their agreement rows and every year they fall in). Call it after writing decisions, cases or
+    meetings without an ORM flush (bulk INSERT/UPDATE), in the same transaction."""
+    connection = session.connection()
+    if agreement_ids is None:
+        _agreements_refresh(connection, None)
+        _years_refresh(connection, None)
+        return
+    agreement_ids = set(agreement_ids)
+    years = set(connection.scalars(select(decision_year()).distinct().select_from(CaseDecision)
+                                   .join(IcpCase, CaseDecision.case_id == IcpCase.id)
+                                   .join(Meeting, CaseDecision.meeting_id == Meeting.id)
+                                   .where(IcpCase.agreement_id.in_(agreement_ids))))
+    _agreements_refresh(connection, agreement_ids)
+    if years:
+        _years_refresh(connection, years)
+
+
+def _values(obj, key: str) -> set:
+    """An attribute's current value and, if this flush changed it, its old one."""
+    history = inspect(obj).attrs[key].history
+    return {v for v in (*history.unchanged, *history.added, *history.deleted) if v is not None}
+
+
+def _changed(obj, keys) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[key].history.has_changes() for key in keys)
+
+
+def summary_after_flush(session: Session, _context) -> None:
+    """Refresh the summary rows of every agreement and year whose decisions this flush added, changed,
+    removed or moved (a decision to another case or meeting, a case to another agreement or class, a
+    meeting to another date), old and new."""
+    case_ids, meeting_ids, agreement_ids, years, cases_changed = set(), set(), set(), set(), set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        dirty = obj in session.dirty
+        if isinstance(obj, CaseDecision):
+            if dirty and not _changed(obj, DECISION_KEYS):
+                continue
+            case_ids |= _values(obj, "case_id") | {c.id for c in _values(obj, "case")}
+            meeting_ids |= _values(obj, "meeting_id") | {m.id for m in _values(obj, "meeting")}
+        elif isinstance(obj, IcpCase):
+            if dirty and not _changed(obj, CASE_KEYS):
+                continue
+            agreement_ids |= _values(obj, "agreement_id") | {a.id for a in _values(obj, "agreement")}
+            if dirty:
+                cases_changed.add(obj.id)
+        elif isinstance(obj, Meeting):
+            if dirty and not _changed(obj, ("held_on",)):
+                continue
+            years |= {d.year for d in _values(obj, "held_on")}
+    if not (case_ids or agreement_ids or years):
+        return
+    connection = session.connection()
+    case_ids.discard(None)
+    meeting_ids.discard(None)
+    if case_ids:
+        agreement_ids |= set(connection.scalars(select(IcpCase.agreement_id).where(IcpCase.id.in_(case_ids))))
+    if meeting_ids:
+        years |= set(connection.scalars(select(decision_year()).where(Meeting.id.in_(meeting_ids))))
+    if cases_changed:
+        years |= set(connection.scalars(select(decision_year()).distinct().select_from(CaseDecision)
+                                        .join(Meeting, CaseDecision.meeting_id == Meeting.id)
+                                        .where(CaseDecision.case_id.in_(cases_changed))))
+    agreement_ids.discard(None)
+    if agreement_ids:
+        _agreements_refresh(connection, agreement_ids)
+    if years:
+        _years_refresh(connection, years)
