@@ -293,6 +293,15 @@ def cases_sum(column_name: str, year: int, *, until: date | None = None) -> KpiA
     return KpiActual(value, evidence)
 
 
+def cases_totals(column_names: tuple[str, ...], year: int, *, until: date | None = None) -> tuple[Decimal, ...]:
+    """cases_sum's values without the evidence: several case fields summed in one query."""
+    start, end = period_of(year, until)
+    pre = pre_approved_cases(start, end)
+    totals = db.session.execute(select(*[func.coalesce(func.sum(getattr(IcpCase, name)), 0) for name in column_names])
+                                .join(pre, pre.c.case_id == IcpCase.id)).one()
+    return tuple(Decimal(total or 0) for total in totals)
+
+
 CASE_FIELD_UNITS = {"technologies": "項", "estimated_output_usd": "美元", "derived_benefit_ntd": "元",
                     "induced_investment_ntd": "元"}
 
