@@ -97,14 +97,15 @@ def overdue_lists(today: date) -> list[Overdue]:
                          [(n, f"{y} Q{q}", "progress", i) for i, n, y, q in _top(reports, ProgressReport.year,
                                                                                    ProgressReport.quarter)]))
 
-    final_on = select(CaseDecision.case_id, func.max(Meeting.held_on).label("final_on")) \
-        .join(Meeting, CaseDecision.meeting_id == Meeting.id).where(CaseDecision.kind == FINAL_APPROVED) \
-        .group_by(CaseDecision.case_id).subquery()
+    # the fee's case's latest final approval, looked up per unpaid fee (not grouped over every decision)
+    final_on = select(func.max(Meeting.held_on)).select_from(CaseDecision) \
+        .join(Meeting, CaseDecision.meeting_id == Meeting.id) \
+        .where(CaseDecision.case_id == FeedbackFee.case_id, CaseDecision.kind == FINAL_APPROVED).scalar_subquery()
     fees = select(FeedbackFee.id, IcpCase.number, FeedbackFee.amount_due - FeedbackFee.amount_paid) \
-        .join(IcpCase, FeedbackFee.case_id == IcpCase.id).join(final_on, final_on.c.case_id == FeedbackFee.case_id) \
-        .where(FeedbackFee.amount_paid < FeedbackFee.amount_due, final_on.c.final_on < today - FEE_GRACE)
+        .join(IcpCase, FeedbackFee.case_id == IcpCase.id) \
+        .where(FeedbackFee.amount_paid < FeedbackFee.amount_due, final_on < today - FEE_GRACE)
     lists.append(Overdue(_l("實核逾 90 日未繳回饋金"), _count(fees),
-                         [(n, f"{owed:,.0f}", "fee", i) for i, n, owed in _top(fees, final_on.c.final_on)]))
+                         [(n, f"{owed:,.0f}", "fee", i) for i, n, owed in _top(fees, final_on)]))
 
     window_open = ExportControlPledge.transfer_completed_on > _years_before(today, EXPORT_WINDOW_YEARS)
     pledges = select(ExportControlPledge.id, IcpCase.number, ExportControlPledge.transfer_completed_on) \

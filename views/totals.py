@@ -1,9 +1,10 @@
 """Totals views (read-only, every role): each figure comes from a GROUP BY and links to its records."""
 from datetime import date
 from decimal import Decimal
-from urllib.parse import urlencode
+from functools import lru_cache
+from urllib.parse import quote_plus
 
-from flask import abort, request, session, url_for
+from flask import abort, g, request, session, url_for
 from flask_admin import BaseView, expose
 from flask_admin.contrib.sqla.filters import EnumEqualFilter
 from flask_babel import lazy_gettext as _l
@@ -53,11 +54,18 @@ def money(value) -> str:
 
 def ledger_url(**criteria) -> str:
     """The decision list filtered to exactly the records behind a figure."""
-    view_filters = _ledger_filters()
-    params = {}
-    for position, (name, value) in enumerate(criteria.items()):
-        params[f"flt{position}_{view_filters[name]}"] = value
-    return url_for("decision.index_view") + "?" + urlencode(params)
+    ledger = getattr(g, "ledger", None)
+    if ledger is None:  # a totals page links thousands of figures: look the list up once per request
+        ledger = g.ledger = (url_for("decision.index_view"), _ledger_filters())
+    base, filters = ledger
+    return base + "?" + "&".join(f"flt{position}_{filters[name]}={_quoted(str(value))}"
+                                 for position, (name, value) in enumerate(criteria.items()))
+
+
+@lru_cache(maxsize=4096)
+def _quoted(value: str) -> str:
+    """quote_plus, remembered: the same kinds, currencies and years recur on every row of a totals page."""
+    return quote_plus(value)
 
 
 def _ledger_filters() -> dict[str, int]:
