@@ -4,7 +4,9 @@ Run by `make bench` (see bench/README.md). For each database (SQLite in a tempor
 when it answers, in its own database) and each N, the scale data set (icp/scale.py) is built once, then
 every request is timed in-process with the Flask test client: one warm-up, then BENCH_RUNS runs
 (median, min–max), and the SQL statements of one request counted. The whole-list export runs in a
-fresh process per run so its peak memory (VmHWM) is its own. Writes bench/results.md.
+fresh process per run so its peak memory (VmHWM) is its own; the report workbooks are downloaded as from
+the 報表 page. Then the import (SQLite) and the load test on gunicorn (bench/load.py, SQLite). Writes
+bench/results.md.
 """
 import json
 import math
@@ -31,6 +33,10 @@ DATABASES = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
 OUT = Path(os.environ.get("BENCH_OUT", ROOT / "bench" / "results.md"))
 DATA_DIR = os.environ.get("BENCH_DATA_DIR")  # keep built databases here and reuse them (same N)
 IMPORT_CASES = int(os.environ.get("BENCH_IMPORT_CASES", "50000").replace("_", "") or 0)  # 0: no import run
+# what runs for each database and N (lists, totals, export, reports); the import and the load test have their own
+PARTS = set(os.environ.get("BENCH_PARTS", "lists,totals,export,reports").split(","))
+REPORT_RUNS = int(os.environ.get("BENCH_REPORT_RUNS", "3"))
+LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "60") or 0)  # 0: no load test
 USER, PASSWORD = "bench", "bench-password-123"
 YEAR = 2015
 
@@ -71,6 +77,15 @@ FLOORS = {
         FROM case_decision d JOIN icp_case k ON d.case_id = k.id JOIN agreement a ON k.agreement_id = a.id
         JOIN contractor c ON a.contractor_id = c.id
         WHERE d.kind IN ('預核通過', '實核通過') GROUP BY c.id, c.name_zh, d.currency ORDER BY c.id, d.currency""",
+}
+# The report workbooks, downloaded as from the 報表 page (views/reports.py → icp/reports → icp/xlsx.py): the
+# 2011 annual report (the seed report's year) and the scale data's last year, and that year's last quarter.
+RECENT_YEAR = 2025  # icp.scale.LAST_YEAR
+REPORTS = {
+    "/admin/reports/annual.xlsx?year=2011": ("annual", "年報 workbook, 2011 (100年度)"),
+    f"/admin/reports/annual.xlsx?year={RECENT_YEAR}": ("annual", f"年報 workbook, {RECENT_YEAR} ({RECENT_YEAR - 1911}年度)"),
+    f"/admin/reports/quarterly.xlsx?year={RECENT_YEAR}&quarter=4":
+        ("quarterly", f"季報 workbook, {RECENT_YEAR} Q4 ({RECENT_YEAR - 1911}年第4季)"),
 }
 CASE_COLUMNS_SQL = """
     SELECT k.number, k.title, a.number, k.case_type, k.field, k.defense_class, k.actual_value, k.currency,
@@ -156,7 +171,7 @@ def summary(times: list[float]) -> dict:
     return {"median": statistics.median(times), "min": min(times), "max": max(times)}
 
 
-def measure(app, client, url: str) -> dict:
+def measure(app, client, url: str, runs: int = RUNS) -> dict:
     from sqlalchemy import event
 
     from icp.extensions import db
@@ -172,7 +187,7 @@ def measure(app, client, url: str) -> dict:
         event.remove(engine, "before_cursor_execute", listener)
     assert response.status_code == 200, (url, response.status_code, response.text[:300])
     times = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         started = time.perf_counter()
         response = client.get(url)
         times.append(time.perf_counter() - started)
@@ -304,19 +319,25 @@ def bench_one(kind: str, url: str, cases: int) -> list[dict]:
         rows.append({"db": kind, "n": cases, "group": group, "name": name, **result, **extra})
         print(f"  {group:10} {name:52} {result['median'] * 1000:9.1f} ms  q={result.get('queries')}")
 
-    for endpoint, (label, *_rest) in LISTS.items():
-        for variant, url_ in list_urls(app, endpoint, counts[endpoint]):
-            add("list", f"{label} ({counts[endpoint]:,}): {variant}", measure(app, client, url_), url=url_)
-    for url_, label in TOTALS.items():
-        add("totals", label, measure(app, client, url_), url=url_)
-        if url_ in FLOORS:
-            add("floor", f"raw SQL GROUP BY behind {label}", floor_measure(app, FLOORS[url_]), url=url_)
+    if "lists" in PARTS:
+        for endpoint, (label, *_rest) in LISTS.items():
+            for variant, url_ in list_urls(app, endpoint, counts[endpoint]):
+                add("list", f"{label} ({counts[endpoint]:,}): {variant}", measure(app, client, url_), url=url_)
+    if "totals" in PARTS:
+        for url_, label in TOTALS.items():
+            add("totals", label, measure(app, client, url_), url=url_)
+            if url_ in FLOORS:
+                add("floor", f"raw SQL GROUP BY behind {label}", floor_measure(app, FLOORS[url_]), url=url_)
+    if "reports" in PARTS:
+        for url_, label in REPORTS.items():
+            add(label[0], label[1], measure(app, client, url_, runs=REPORT_RUNS), url=url_)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    add("export", f"工業合作個案 export.xlsx ({counts['case']:,} rows)", export_measure(url, "app"))
-    add("floor", f"XlsxWriter constant_memory from a streaming cursor ({counts['case']:,} rows)",
-        export_measure(url, "floor"))
+    if "export" in PARTS:
+        add("export", f"工業合作個案 export.xlsx ({counts['case']:,} rows)", export_measure(url, "app"))
+        add("floor", f"XlsxWriter constant_memory from a streaming cursor ({counts['case']:,} rows)",
+            export_measure(url, "floor"))
     return rows
 
 
@@ -415,6 +436,15 @@ def verdict(row: dict, rows: list[dict]) -> str:
         ok = ms <= 150 * factor
         return f"{'✅' if ok else '❌'} ≤ {150 * factor:g} ms" + (f" (floor × {row['median'] / floor['median']:.1f})"
                                                                   if floor else "")
+    if row["group"] == "annual":
+        ok = ms <= 3000 * factor
+        return f"{'✅' if ok else '❌'} ≤ {3000 * factor:,.0f} ms"
+    if row["group"] == "quarterly":
+        return "no target of its own (≤ 3,000 ms like the annual)"
+    if row["group"] == "load":
+        import load
+
+        return load.verdict(row)
     if row["group"] == "import":
         rate = row["rows"] / row["median"]
         return f"{'✅' if rate >= 5000 else '❌'} ≥ 5,000 rows/s (here {rate:,.0f} rows/s)"
@@ -434,7 +464,9 @@ def report(rows: list[dict], info: dict) -> str:
     lines = ["# Benchmark results", "",
              "Written by `make bench` (bench/run.py; see bench/README.md). Times are in-process (Flask test client):",
              f"median and min–max of {RUNS} runs after one warm-up; exports in a fresh process per run "
-             f"({EXPORT_RUNS} runs), with that process's peak RSS (VmHWM; ru_maxrss would include the parent's, see peak_kb) and its growth during the export.", "",
+             f"({EXPORT_RUNS} runs), with that process's peak RSS (VmHWM; ru_maxrss would include the parent's, see peak_kb) and its growth during the export; "
+             f"report workbooks: {REPORT_RUNS} runs after one warm-up. Load test (bench/load.py): over HTTP to gunicorn, "
+             "median = p50 and min–max over all requests of a type, p95 in the target column.", "",
              "| machine | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in info.items()]
     lines += ["", "| database | N cases | measurement | median ms | min–max ms | SQL queries | peak MB (growth) | target |",
@@ -444,12 +476,13 @@ def report(rows: list[dict], info: dict) -> str:
         lines.append(f"| {row['db']} | {row['n']:,} | {row['name']} | {row['median'] * 1000:,.1f} | "
                      f"{row['min'] * 1000:,.1f}–{row['max'] * 1000:,.1f} | {row['queries'] if row['queries'] else ''} | "
                      f"{memory} | {verdict(row, rows)} |")
-    todos = ["annual report workbook (年報)", "quarterly report workbook (季報)",
-             "20 users on gunicorn (4 workers), SQLite WAL, 60 s"]
+    skipped = []
     if not any(row["group"] == "import" for row in rows):
-        todos.insert(2, "import of a 50,000-case interchange workbook (BENCH_IMPORT_CASES)")
-    for todo in todos:
-        lines.append(f"| – | – | TODO: {todo} — not measured yet (being built separately) | | | | | |")
+        skipped.append("import of a 50,000-case interchange workbook (BENCH_IMPORT_CASES=0 or no SQLite)")
+    if not any(row["group"] == "load" for row in rows):
+        skipped.append("20 users on gunicorn (4 workers), SQLite WAL, 60 s (BENCH_LOAD_SECONDS=0 or no SQLite)")
+    for what in skipped:
+        lines.append(f"| – | – | not measured in this run: {what} | | | | | |")
     lines.append("")
     return "\n".join(lines)
 
@@ -470,6 +503,14 @@ def main() -> None:
             rows += bench_one(kind, url, n)
         if IMPORT_CASES and "sqlite" in DATABASES:
             rows += import_bench(folder, IMPORT_CASES)
+        if LOAD_SECONDS and "sqlite" in DATABASES:
+            import load
+
+            info["load test"] = (f"{load.USERS} users, gunicorn -w {load.WORKERS}, think time {load.THINK:g} s "
+                                 f"(uniform ×0.5–1.5), mix {load.WEIGHTS}; client and server share the machine")
+            rows += load.load_bench(folder)
+            info["load average when the load test began"] = next(
+                (row["load_start"] for row in rows if row["group"] == "load"), "")
     info["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     OUT.write_text(report(rows, info), encoding="utf-8")
     print(f"written: {OUT}")
