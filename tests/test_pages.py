@@ -154,7 +154,8 @@ def visits(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("pages")
     url = TEST_DATABASE_URL if not TEST_DATABASE_URL.startswith("sqlite") else f"sqlite:///{tmp / 'live.sqlite'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser-pages", "TESTING": True,
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "ATTACHMENT_DIR": str(tmp / "files")})
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "ATTACHMENT_DIR": str(tmp / "files"),
+                      "SEND_FILE_MAX_AGE_DEFAULT": 3600})  # static files from the cache, not re-asked per page
     with app.app_context():
         db.drop_all()
         db.create_all()
