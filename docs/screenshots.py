@@ -1,12 +1,15 @@
-"""Regenerate the README's 報表 pictures from the demo data: the report page in headless Chromium, and sheets
-of the downloaded annual workbook as LibreOffice prints them.
+"""Regenerate the README's pictures from the demo data: the dashboard, the case list, the meeting grid and the
+report page at 1366×768 in headless Chromium, and sheets of the downloaded annual workbook as LibreOffice
+prints them.
 
     .venv/bin/python docs/screenshots.py
 
-Needs /usr/bin/chromium, and `soffice` and `pdftoppm` (apt-get install libreoffice-calc-nogui poppler-utils
-fonts-noto-cjk) for the printed sheets. Writes docs/report-page.png, docs/report-preview-3.png and
+Needs /usr/bin/chromium and fonts-noto-cjk; for the printed sheets also `soffice` and `pdftoppm`
+(apt-get install libreoffice-calc-nogui poppler-utils), skipped when missing. Writes docs/dashboard.png,
+docs/case-list.png, docs/meeting-grid.png, docs/report-page.png, docs/report-preview-3.png and
 docs/report-sheet-*.png (pages of the PDF: one per sheet while each sheet fits one page).
 """
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,7 +39,7 @@ def main() -> None:
         with app.app_context():
             db.create_all()
             demo_load()
-            user = User(username="clerk", role="viewer", display_name="承辦人", active=True)
+            user = User(username="clerk", role="editor", display_name="承辦人", active=True)
             user.set_password(PASSWORD)
             db.session.add(user)
             db.session.commit()
@@ -48,12 +51,22 @@ def main() -> None:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
                                                      args=["--headless", "--no-sandbox", "--disable-gpu"])
-                page = browser.new_page(locale="zh-TW", viewport={"width": 1280, "height": 1100})
+                page = browser.new_page(locale="zh-TW", viewport={"width": 1366, "height": 768})
                 page.goto(f"{base}/login")
                 page.fill("#username", "clerk")
                 page.fill("#password", PASSWORD)
                 page.click("button[type=submit]")
                 page.wait_for_url("**/admin/")
+                page.wait_for_load_state("networkidle")  # the charts
+                page.screenshot(path=str(DOCS / "dashboard.png"))
+                page.goto(f"{base}/admin/case/")
+                page.screenshot(path=str(DOCS / "case-list.png"))
+                page.goto(f"{base}/admin/grid/?table=decision")
+                page.locator("#meeting-grid .tabulator-row").first.wait_for()
+                page.locator("#meeting-grid .tabulator-row").nth(1) \
+                    .locator('.tabulator-cell[tabulator-field="approved_value"]').click()  # a selected cell
+                page.evaluate("window.scrollTo(0, 0)")  # focusing the cell scrolled the page
+                page.screenshot(path=str(DOCS / "meeting-grid.png"))
                 page.goto(f"{base}/admin/reports/?year=2011&kind=annual")
                 page.screenshot(path=str(DOCS / "report-page.png"))
                 page.locator("#sheet-3").screenshot(path=str(DOCS / "report-preview-3.png"))  # grouped headers
@@ -61,6 +74,10 @@ def main() -> None:
                 browser.close()
         finally:
             server.shutdown()
+        written = ["dashboard.png", "case-list.png", "meeting-grid.png", "report-page.png", "report-preview-3.png"]
+        if not (shutil.which("soffice") and shutil.which("pdftoppm")):
+            print("written:", ", ".join(written), "(no soffice/pdftoppm: the printed sheets are left as they are)")
+            return
         subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(workbook)],
                        check=True, capture_output=True, timeout=300)
         for number, name in SHEET_PAGES.items():
@@ -68,7 +85,7 @@ def main() -> None:
             subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", "-f", str(number), "-l", str(number),
                             str(workbook.with_suffix(".pdf")), str(stem)], check=True)
             (DOCS / name).write_bytes(stem.with_suffix(".png").read_bytes())
-    print("written:", ", ".join(["report-page.png", "report-preview-3.png", *SHEET_PAGES.values()]))
+    print("written:", ", ".join([*written, *SHEET_PAGES.values()]))
 
 
 if __name__ == "__main__":
