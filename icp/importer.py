@@ -346,6 +346,7 @@ class Importer:
 
     def __init__(self, *, progress: Callable[[str, int, int | None], None] | None = None):
         self.indexes: dict[type, KeyIndex] = {}
+        self.loaded: list = []
         self.result = ImportResult()
         self.progress = progress
 
@@ -487,11 +488,12 @@ class Importer:
                     except ValueProblem:
                         continue
                     wanted.setdefault(f.target, set()).update(item for item in found if isinstance(item, int))
+        self.loaded = []  # held until the next chunk: the session's identity map keeps records weakly
         for model, ids in wanted.items():
             ids = sorted(ids)
             for start in range(0, len(ids), IN_LIMIT):
-                db.session.scalars(select(model).options(*PRELOAD.get(model, ()))
-                                   .where(model.id.in_(ids[start:start + IN_LIMIT]))).all()
+                self.loaded += db.session.scalars(select(model).options(*PRELOAD.get(model, ()))
+                                                  .where(model.id.in_(ids[start:start + IN_LIMIT]))).all()
 
     def row_import(self, spec: Spec, index: KeyIndex, seen: Counter, count: SheetCount, number: int, row,
                    columns: dict, letters: dict) -> None:

@@ -214,8 +214,9 @@ def records_of(spec: Spec) -> Iterator:
 
 def records_release() -> None:
     """Let the session forget the office records it holds (not the signed-in user), so memory stays flat."""
+    dirty = db.session.dirty  # computed from the whole identity map: once, not per record
     for record in list(db.session.identity_map.values()):
-        if type(record) in SPEC_OF and record not in db.session.dirty:
+        if type(record) in SPEC_OF and record not in dirty:
             db.session.expunge(record)
 
 
