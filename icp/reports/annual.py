@@ -32,7 +32,6 @@ VALUE_UNITS = {"USD": "美元", "NTD": "新台幣元"}
 CUMULATIVE_TYPES = (("國內投資", "國內投資"), ("採購國內產品", "國內採購"), ("國際行銷及貿易推廣協助", "國際行銷及貿易推廣協助"))
 JOINT_RD = "研究發展"
 VISIT = "參訪"
-PROGRAM_START = date(1, 1, 1)   # program-to-date sums start from the first record
 
 
 # --- plain data the builders take -----------------------------------------------------------------------
@@ -385,7 +384,7 @@ def annual_data(year: int) -> AnnualData:
                                 retained=b.retained, note=b.note)
               for b in db.session.scalars(select(BudgetLine).where(BudgetLine.year == year))}
     budget_total = db.session.scalar(select(func.sum(BudgetLine.contracted)).where(BudgetLine.year == year))
-    to_date, in_year = credit_groups(PROGRAM_START, end), credit_groups(start, end)
+    to_date, in_year = credit_groups(end), credit_groups(end, start=start)
     return AnnualData(
         year=year, project=project_info(), budget=budget,
         budget_total=None if budget_total is None else Decimal(budget_total),
@@ -464,9 +463,22 @@ def steering_total(year: int) -> MeetingResult:
     return total
 
 
-def credit_groups(start: date, end: date) -> list[Credits]:
-    """Pre-approved and final counts and credits of the decisions taken at meetings held from `start` to `end`,
-    per case type, application field and currency: one GROUP BY, keyed (case type, field).
+def decided_by(query, end: date):
+    """`query` over the decisions, restricted to those taken at meetings held by `end`.
+
+    When no meeting is held after `end` that is every decision, and the meetings are not joined: a recent
+    year's program-to-date sums then read the decisions alone (through the (kind, case_id, …) index).
+    """
+    last = db.session.scalar(select(func.max(Meeting.held_on)))
+    if last is None or last <= end:
+        return query
+    return query.join(Meeting, CaseDecision.meeting_id == Meeting.id).where(Meeting.held_on <= end)
+
+
+def credit_groups(end: date, *, start: date | None = None) -> list[Credits]:
+    """Pre-approved and final counts and credits of the decisions taken at meetings held by `end` (from
+    `start`, else program to date), per case type, application field and currency: one GROUP BY, keyed
+    (case type, field).
 
     The sheets' per-type, per-field and per-currency figures are sums of these few groups (credits_rollup):
     one pass over the decisions instead of one per breakdown, the same exact sums.
@@ -477,9 +489,12 @@ def credit_groups(start: date, end: date) -> list[Credits]:
                     func.sum(sql_case((is_final, 1), else_=0)),
                     func.sum(sql_case((is_final, CaseDecision.credits), else_=0)))
              .select_from(CaseDecision).join(IcpCase, CaseDecision.case_id == IcpCase.id)
-             .join(Meeting, CaseDecision.meeting_id == Meeting.id)
-             .where(CaseDecision.kind.in_((PRE_APPROVED, FINAL_APPROVED)), Meeting.held_on.between(start, end))
+             .where(CaseDecision.kind.in_((PRE_APPROVED, FINAL_APPROVED)))
              .group_by(IcpCase.case_type, IcpCase.field, CaseDecision.currency))
+    if start is None:
+        query = decided_by(query, end)
+    else:
+        query = query.join(Meeting, CaseDecision.meeting_id == Meeting.id).where(Meeting.held_on.between(start, end))
     return [Credits(key=(case_type, field_), label="", currency=cur, pre_count=int(pc or 0),
                     pre=Decimal(p or 0).quantize(CENT), final_count=int(fc or 0), final=Decimal(f or 0).quantize(CENT))
             for case_type, field_, cur, pc, p, fc, f in db.session.execute(query)]
@@ -517,19 +532,16 @@ def cumulative(end: date) -> Cumulative:
     obligation = _by_currency(db.session.execute(
         select(Agreement.obligation_currency, func.sum(Agreement.obligation)).where(Agreement.signed_on <= end)
         .group_by(Agreement.obligation_currency)))
-    pre_approved = (select(CaseDecision.case_id).join(Meeting, CaseDecision.meeting_id == Meeting.id)
-                    .where(CaseDecision.kind == PRE_APPROVED, Meeting.held_on <= end))
+    pre_approved = decided_by(select(CaseDecision.case_id).where(CaseDecision.kind == PRE_APPROVED), end)
     technologies, joint_rd = db.session.execute(
         select(func.coalesce(func.sum(IcpCase.technologies), 0),
                func.coalesce(func.sum(sql_case((IcpCase.case_type == JOINT_RD, 1), else_=0)), 0))
         .where(IcpCase.id.in_(pre_approved))).one()
-    values = db.session.execute(
+    values = db.session.execute(decided_by(
         select(IcpCase.case_type, CaseDecision.currency, func.sum(CaseDecision.approved_value))
         .select_from(CaseDecision).join(IcpCase, CaseDecision.case_id == IcpCase.id)
-        .join(Meeting, CaseDecision.meeting_id == Meeting.id)
-        .where(CaseDecision.kind == PRE_APPROVED, Meeting.held_on <= end,
-               IcpCase.case_type.in_([t for t, _label in CUMULATIVE_TYPES]))
-        .group_by(IcpCase.case_type, CaseDecision.currency))
+        .where(CaseDecision.kind == PRE_APPROVED, IcpCase.case_type.in_([t for t, _label in CUMULATIVE_TYPES]))
+        .group_by(IcpCase.case_type, CaseDecision.currency), end))
     return Cumulative(agreements=agreements, countries=countries, contractors=contractors, obligation=obligation,
                       technologies=int(technologies), joint_rd=int(joint_rd),
                       values={(t, cur): Decimal(v or 0).quantize(CENT) for t, cur, v in values if v})
