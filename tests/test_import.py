@@ -147,6 +147,39 @@ def test_headers_alone_are_enough_and_blank_rows_are_skipped(app, tmp_path, offi
     assert result.ok and result.written, result.problems
 
 
+def test_merged_header_cells_and_a_title_row_are_read(app, tmp_path, office_workbook):
+    """A sheet laid out by hand: a merged title row, a group header merged over two columns with their
+    headers under it, every other header merged down over two rows; the machine-key row removed."""
+    from openpyxl.utils import get_column_letter
+
+    edit = Edit(office_workbook)
+    sheet = edit.workbook["工業合作個案"]
+    keys = edit.keys("工業合作個案")
+    sheet.delete_rows(2)
+    sheet.insert_rows(1, 2)
+    last = get_column_letter(sheet.max_column)
+    sheet["A1"] = "工業合作個案清單"
+    sheet.merge_cells(f"A1:{last}1")
+    sheet["A2"] = "個案"
+    sheet.merge_cells("A2:B2")  # 個案 over 個案編號 and 個案名稱 (row 3)
+    for col in range(3, sheet.max_column + 1):
+        letter = get_column_letter(col)
+        sheet[f"{letter}2"], sheet[f"{letter}3"] = sheet[f"{letter}3"].value, None
+        sheet.merge_cells(f"{letter}2:{letter}3")
+    row = next(r[0].row for r in sheet.iter_rows(min_row=4) if r[0].value == "C-100-001")
+    letter = get_column_letter(keys.index("multiplier") + 1)
+    sheet[f"{letter}{row}"] = "兩倍"
+    result, _path = run(tmp_path, edit.bytes())
+    assert [(p.sheet, p.row, p.column, p.header) for p in result.problems] == [
+        ("工業合作個案", row, letter, "乘數")] and not result.written
+    sheet[f"{letter}{row}"] = 2
+    result, _path = run(tmp_path, edit.bytes(), name="fixed.xlsx")
+    assert result.ok and result.written, result.problems
+    cases = next(c for c in result.counts if c.sheet == "工業合作個案")
+    assert cases.created == sheet.max_row - 3 > 0
+    assert not any("不是匯入欄位" in note for note in result.notes)
+
+
 def test_progress_is_reported_per_sheet_up_to_its_rows(app, tmp_path, office_workbook):
     path = tmp_path / "office.xlsx"
     path.write_bytes(office_workbook)
