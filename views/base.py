@@ -7,6 +7,7 @@ from flask import abort, flash, g, get_flashed_messages, has_request_context, re
 from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView, tools
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
+from flask_admin.babel import gettext as flask_admin_gettext
 from flask_admin.form import SecureForm, rules
 from flask_admin.model import typefmt
 from flask_admin.model.widgets import XEditableWidget
@@ -276,6 +277,8 @@ def search_condition(column, pattern: str, dialect: str):
 class RecordView(CappedCountMixin, ExportMixin, SecureMixin, ModelView):
     """Declarative base for record screens. Editors and admins write; viewers read and export."""
 
+    list_template = "admin/model/record_rows.html"  # extends ExportMixin's admin/record_list.html
+
     form_base_class = SecureForm
     can_view_details = True
     can_set_page_size = True
@@ -377,6 +380,9 @@ class RecordView(CappedCountMixin, ExportMixin, SecureMixin, ModelView):
         return stale_message(record, int(version_text), self.column_labels)
 
     def render(self, template, **kwargs):
+        if template == self.list_template:  # what admin/model/record_rows.html asks once per page, not per cell
+            kwargs["editable_shown"] = frozenset(self.column_editable_list or ()) if self.can_edit else frozenset()
+            kwargs["select_record_title"] = flask_admin_gettext("Select record")
         if template == self.list_template and kwargs.get("delete_form") is not None:
             # the delete button's hidden inputs that are the same on every row, drawn once (row_actions.html)
             form = kwargs["delete_form"]
