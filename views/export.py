@@ -1,5 +1,6 @@
 """Every list screen's .xlsx export of its filtered rows, streamed from one SQL query into a constant-memory workbook."""
-import io
+import tempfile
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
@@ -10,6 +11,7 @@ from sqlalchemy import inspect, type_coerce, types
 from sqlalchemy.orm import aliased
 
 from icp.extensions import db
+from icp.sqlite import MMAP_BYTES
 from icp.xlsx import table_write, workbook_open
 from models import Agency, Agreement, CapabilityAssessment, Contractor, DomesticFirm, IcpCase, Meeting, Procurement, User
 
@@ -59,6 +61,21 @@ def link_label(join):
     if join is None:
         return lambda values: None if values[0] is None else values[1]
     return lambda values: None if values[0] is None else join(*values[1:])
+
+
+@contextmanager
+def sqlite_unmapped(connection):
+    """SQLite reads through its small page cache instead of memory-mapping the file for this connection while
+    inside: a whole-table export would otherwise map every page it reads into the process (about 40 MB at
+    100,000 cases) for no speed gain on one sequential pass."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA mmap_size=0")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA mmap_size={MMAP_BYTES}")
 
 
 class ExportPlan:
@@ -128,7 +145,7 @@ class ExportMixin:
                                       execute=False, page_size=0)  # 0: every row (None would mean one page)
         columns = self._list_columns
         headers = [str(label) for _n, label in columns]
-        out = io.BytesIO()
+        out = tempfile.TemporaryFile()  # on disk, not in the process: sent in chunks, deleted when closed
         workbook = workbook_open(out)
         plan = self.export_plan([name for name, _label in columns])
         if plan is None:  # a column only the record knows how to show: one object per row
@@ -139,12 +156,13 @@ class ExportMixin:
             # Streamed: PostgreSQL through a server-side cursor, SQLite row by row; neither holds every row.
             connection = db.session.connection().execution_options(stream_results=True,
                                                                    yield_per=self.export_chunk)
-            result = connection.execute(plan.statement(query))
-            try:
-                table_write(workbook, sheet=str(self.name), headers=headers, rows=plan.rows(result),
-                            kinds=plan.kinds, reads=plan.reads)
-            finally:
-                result.close()
+            with sqlite_unmapped(connection):
+                result = connection.execute(plan.statement(query))
+                try:
+                    table_write(workbook, sheet=str(self.name), headers=headers, rows=plan.rows(result),
+                                kinds=plan.kinds, reads=plan.reads)
+                finally:
+                    result.close()
         workbook.close()
         out.seek(0)
         filename = f"{self.name}-{date.today().isoformat()}.xlsx"
