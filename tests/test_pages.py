@@ -55,6 +55,7 @@ PAGE_FACTS = """() => {
   return {
     title: document.title.trim(),
     unlabelled: fields.filter(el => !accessibleName(el)).map(describe),
+    select2Named: fields.filter(el => el.closest('.select2-container') && accessibleName(el)).length,
     scrollWidth: document.documentElement.scrollWidth,
     clientWidth: document.documentElement.clientWidth,
     positiveTabindex: Array.from(document.querySelectorAll('[tabindex]')).filter(el => el.tabIndex > 0).map(describe),
@@ -204,6 +205,7 @@ def test_every_screen_and_page_is_visited(visits):
                  "history list", "user edit", "case edit", "account password", "login"):
         assert page in visits, page
     assert any(name.startswith("totals.by ") for name in visits)  # reached by following the page's own links
+    assert visits["case create"]["select2Named"] >= 2  # the look-ups' own inputs are among the fields checked
 
 
 def test_every_page_has_its_own_title(visits):
