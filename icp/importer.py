@@ -6,7 +6,10 @@ a workbook is imported completely or not at all. A row whose natural key matches
 only the fields that differ (the history listener logs them with source "import"); other rows create
 records. The file itself is checked first: its size, that it really is an .xlsx (a zip holding
 [Content_Types].xml and xl/workbook.xml), the uncompressed sizes its zip directory declares (zip bombs),
-and that no XML part declares a DTD (entity expansion); openpyxl parses through defusedxml.
+and that no XML part declares a DTD (entity expansion); only then is it parsed, with calamine (its XML
+reader expands no entities). Rows are read, validated and written a chunk at a time (the records a chunk
+names are loaded with one query per table), so the session holds one chunk; the key indexes hold every
+natural key of the referenced sheets, and calamine holds the cells of the sheet being read.
 """
 import io
 import re
@@ -457,11 +460,11 @@ class Importer:
         # and the session lets go of it, so memory holds one chunk whatever the size of the file.
         with db.session.no_autoflush:  # the checks need no flushed rows (UniqueIndex)
             for chunk in _chunks(enumerate(rows, start=first_data), FLUSH_EVERY):
+                done = min(done + len(chunk), total)
                 chunk = [(number, row) for number, row in chunk if any(v is not None for v in row)]
                 self.references_load(chunk, columns)
                 for number, row in chunk:
                     self.row_import(spec, index, seen, count, number, row, columns, letters)
-                done = min(done + FLUSH_EVERY, total) if chunk else done
                 db.session.flush()
                 index.settle()
                 records_release()
