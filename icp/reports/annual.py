@@ -575,11 +575,12 @@ def assisted_firms(year: int) -> list[AssistedFirm]:
             assistance[firm_id].append((day, wording(day, *details)))
     if not assistance:
         return []
-    firms = db.session.scalars(select(DomesticFirm).where(DomesticFirm.id.in_(assistance)).order_by(DomesticFirm.name))
-    return [AssistedFirm(name=f.name, ubn=f.ubn, sector=f.sector, address=f.address, contact_person=f.contact_person,
-                         contact_phone=f.contact_phone, paid_in_capital=f.paid_in_capital, employees=f.employees,
-                         assistance=[text for _day, text in sorted(assistance[f.id])])
-            for f in firms]
+    f = DomesticFirm  # columns, not entities: a recent year assists thousands of firms
+    firms = db.session.execute(select(f.id, f.name, f.ubn, f.sector, f.address, f.contact_person, f.contact_phone,
+                                      f.paid_in_capital, f.employees)
+                               .where(f.id.in_(assistance)).order_by(f.name))
+    return [AssistedFirm(*values, assistance=[text for _day, text in sorted(assistance[firm_id])])
+            for firm_id, *values in firms]
 
 
 __all__ = ["AnnualData", "ProjectInfo", "annual_data", "annual_workbook", "annual_workbook_build", "build_budget",

@@ -193,7 +193,13 @@ def column_widths(columns: list[Column], body: list[list[Cell]]) -> list[int]:
         if column.width:
             widths.append(column.width)
             continue
-        longest = max([header_width(column.header)] + [text_width(row[i].text) for row in body], default=0)
+        longest = header_width(column.header)
+        for row in body:  # thousands of rows (輔導廠商): measure only a text that could be wider than the widest yet
+            text = row[i].text
+            if 2 * len(text) > longest:
+                longest = max(longest, text_width(text))
+                if longest + PADDING >= MAX_WIDTH:
+                    break
         widths.append(min(max(longest + PADDING, MIN_WIDTH), MAX_WIDTH))
     header, _rows = header_cells(columns)
     for cell in header:
