@@ -18,6 +18,7 @@ says "database is locked" (counted apart as well). The client runs on the same m
 """
 import http.client
 import json
+import math
 import os
 import random
 import re
@@ -45,6 +46,7 @@ WEIGHTS = {"list": 75, "edit": 20, "export": 5}
 PASSWORD = "load-password-123"
 LIST_P95_TARGET_MS = 250
 LOCKED = "database is locked"
+STALE = "已被他人修改"  # the refusal of a save based on an older version (views/base.py, stale_message)
 SEARCHES = ("衛星通訊國際認證", "雷達聯合研發", "鋰電池技術移轉", "渦輪發動機國內投資設廠")
 MARK = "（修）"
 
@@ -155,7 +157,7 @@ def timed(client: Client, tally: Tally, kind: str, method: str, path: str, form:
         return 0, ""
     seconds = time.perf_counter() - started
     locked = LOCKED in text
-    conflict = status == 409 and not locked
+    conflict = status == 409 and STALE in text
     error = None if status in expected or conflict else f"HTTP {status} {method} {path}: {text[:160]!r}"
     tally.add(kind, seconds, error=error, locked=locked, conflict=conflict)
     return status, text
@@ -204,8 +206,9 @@ def user_run(port: int, username: str, paths: list[str], tally: Tally, start: th
 
 
 def percentile(values: list[float], p: float) -> float:
+    """Nearest rank: the smallest value with at least p % of the values at or below it."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
 def database_copy(source: Path, target: Path) -> None:
