@@ -297,6 +297,7 @@ def load_bench(folder: Path) -> list[dict]:
                 server.kill()
     log_text = log_path.read_text(errors="replace")
     server_locked = log_text.count(LOCKED)
+    total = sum(len(times) for times in tally.times.values())
     rows = []
     for kind in ("list", "edit", "export", "login"):
         times = tally.times.get(kind, [])
@@ -308,7 +309,7 @@ def load_bench(folder: Path) -> list[dict]:
                "locked": tally.locked.get(kind, 0), "conflicts": tally.conflicts.get(kind, 0),
                "server_locked": server_locked, "journal_mode": mode, "load_start": f"{load_start:.2f}",
                "name": f"{USERS} users on gunicorn -w {WORKERS} (SQLite {mode}, {SECONDS:g} s, "
-                       f"{elapsed:.0f} s measured): {LABELS[kind]}"}
+                       f"{elapsed:.0f} s measured, {total / elapsed:.1f} requests/s in all): {LABELS[kind]}"}
         rows.append(row)
         print(f"  {kind:7} {row['requests']:6} requests  p50 {row['median'] * 1000:7.1f} ms  "
               f"p95 {row['p95'] * 1000:7.1f} ms  errors {row['errors']}  locked {row['locked']}  "

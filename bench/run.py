@@ -186,13 +186,15 @@ def measure(app, client, url: str, runs: int = RUNS) -> dict:
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     assert response.status_code == 200, (url, response.status_code, response.text[:300])
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         response = client.get(url)
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
         assert response.status_code == 200
-    return {**summary(times), "queries": len(statements)}
+    # this process's CPU time (with SQLite, the queries' too): what the request costs, whatever else is running
+    return {**summary(times), "queries": len(statements), "cpu": statistics.median(cpu)}
 
 
 def floor_measure(app, sql: str) -> dict:
@@ -436,11 +438,13 @@ def verdict(row: dict, rows: list[dict]) -> str:
         ok = ms <= 150 * factor
         return f"{'✅' if ok else '❌'} ≤ {150 * factor:g} ms" + (f" (floor × {row['median'] / floor['median']:.1f})"
                                                                   if floor else "")
-    if row["group"] == "annual":
-        ok = ms <= 3000 * factor
-        return f"{'✅' if ok else '❌'} ≤ {3000 * factor:,.0f} ms"
-    if row["group"] == "quarterly":
-        return "no target of its own (≤ 3,000 ms like the annual)"
+    if row["group"] in ("annual", "quarterly"):
+        # with SQLite the bench process does all the work: its CPU time is the request's cost on an idle machine
+        cpu = f"; CPU of the bench process {row['cpu'] * 1000:,.0f} ms" + (" (the server's not included)"
+                                                                           if row["db"] == "postgresql" else "")
+        if row["group"] == "quarterly":
+            return f"no target of its own (≤ 3,000 ms like the annual){cpu}"
+        return f"{'✅' if ms <= 3000 * factor else '❌'} ≤ {3000 * factor:,.0f} ms{cpu}"
     if row["group"] == "load":
         import load
 
