@@ -143,6 +143,7 @@ class ExportMixin:
         sort = self._get_column_by_idx(args.sort)
         _count, query = self.get_list(0, sort[0] if sort else None, args.sort_desc, args.search, args.filters,
                                       execute=False, page_size=0)  # 0: every row (None would mean one page)
+        query = query.order_by(*inspect(self.model).primary_key)  # rows the sort ties come in one repeatable order
         columns = self._list_columns
         headers = [str(label) for _n, label in columns]
         out = tempfile.TemporaryFile()  # on disk, not in the process: sent in chunks, deleted when closed
