@@ -3,7 +3,7 @@ scrolling, a tab order that follows the form. One server with the demo data, one
 
 The pages are found by walking the app: every record screen's list, create form and edit form, every other
 admin view's pages (and the pages they link to inside themselves), the login and account pages.
-A screenshot of every page is saved under test-artifacts/pages/.
+A screenshot of every page is saved under test-artifacts/pages/ (JPEG: quicker to write than PNG).
 """
 import re
 import threading
@@ -26,7 +26,6 @@ from tests.conftest import CHROMIUM, LAUNCH_ARGS, TEST_DATABASE_URL, user_make
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "pages"
 VIEWPORT = {"width": 1366, "height": 768}
-TAB_WALKS: dict[tuple[str, ...], list[int]] = {}  # fields of a form → what Tab visited
 
 # What one page looks like to a keyboard and screen-reader user; run in the page.
 PAGE_FACTS = """() => {
@@ -63,15 +62,19 @@ PAGE_FACTS = """() => {
   };
 }"""
 
+# Focus the form's first field and note, from then on, where each focus lands (-1: outside the form).
 FOCUS_FIRST = """index => {
+  if (!document.tabWatch) {
+    document.tabWatch = true;
+    document.addEventListener('focusin', event => window.tabVisits.push(
+        event.target.dataset.tabForm === String(window.tabForm) ? Number(event.target.dataset.tabPosition) : -1), true);
+  }
+  if (document.activeElement) document.activeElement.blur();
+  window.tabForm = index;
+  window.tabVisits = [];
   const first = document.querySelector('[data-tab-form="' + index + '"][data-tab-position="0"]');
   first.focus();
   return document.activeElement === first;
-}"""
-
-WHERE_FOCUS_IS = """index => {
-  const el = document.activeElement;
-  return el && el.dataset.tabForm === String(index) ? Number(el.dataset.tabPosition) : -1;
 }"""
 
 
@@ -120,10 +123,9 @@ def own_links(app, page, done: set[str]) -> list[tuple[str, str]]:
 def tab_walk(page, form: dict) -> list[int]:
     """Positions (in the form's DOM order) that Tab visits from the form's first field; -1 when it left."""
     assert page.evaluate(FOCUS_FIRST, form["index"])
-    visited = [0]
     for _ in range(len(form["fields"]) - 1):
         page.keyboard.press("Tab")
-        visited.append(page.evaluate(WHERE_FOCUS_IS, form["index"]))
+    visited = page.evaluate("() => window.tabVisits")
     page.keyboard.press("Escape")  # closes a date picker or a select2 drop-down opened on the way
     return visited
 
@@ -132,7 +134,8 @@ def slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_")
 
 
-def facts_of(page, name: str) -> dict:
+def facts_of(page, name: str, walks: dict[tuple[str, ...], list[int]]) -> dict:
+    """What the page shows; `walks` keeps what Tab visited per form (fields → positions) across pages."""
     if page.locator("#meeting-grid").count():  # the grid draws its rows after fetching them
         page.locator("#meeting-grid .tabulator-row, #meeting-grid .tabulator-placeholder").first.wait_for()
     facts = page.evaluate(PAGE_FACTS)
@@ -140,10 +143,10 @@ def facts_of(page, name: str) -> dict:
     facts["tab_order"] = {}
     for form in facts.pop("forms"):
         fields = tuple(form["fields"])
-        if fields not in TAB_WALKS:  # an edit form walks as its create form did
-            TAB_WALKS[fields] = tab_walk(page, form)
-        facts["tab_order"][fields] = TAB_WALKS[fields]
-    page.screenshot(path=str(ARTIFACTS / f"{slug(name)}.png"))
+        if fields not in walks:  # an edit form walks as its create form did
+            walks[fields] = tab_walk(page, form)
+        facts["tab_order"][fields] = walks[fields]
+    page.screenshot(path=str(ARTIFACTS / f"{slug(name)}.jpeg"), quality=80)
     return facts
 
 
@@ -167,14 +170,14 @@ def visits(tmp_path_factory):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    found = {}
+    found, walks = {}, {}
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
             page = browser.new_page(locale="zh-TW", viewport=VIEWPORT)
             watch = Watch(page, base)
             page.goto(f"{base}/login")
-            found["login"] = facts_of(page, "login")
+            found["login"] = facts_of(page, "login", walks)
             login(page, base, "boss")
             done = {urlsplit(path).path for _name, path in pages}
             queue = [*pages, ("account password", "/account/password")]
@@ -185,7 +188,7 @@ def visits(tmp_path_factory):
                     continue  # a download or a JSON endpoint, not a page
                 response = page.goto(base + path)
                 assert response.status == 200, (name, path, response.status)
-                found[name] = facts_of(page, name)
+                found[name] = facts_of(page, name, walks)
                 if not name.endswith((" list", " create", " edit")):
                     queue.extend(own_links(app, page, done))
             watch.check()
