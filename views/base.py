@@ -269,7 +269,7 @@ def search_condition(column, pattern: str, dialect: str):
     """Flask-Admin's `CAST(column AS VARCHAR) ILIKE pattern`, cheaper where it means the same: a text
     column needs no cast, and SQLite's LIKE already ignores ASCII case, as its lower() does (no lower() per
     row); on PostgreSQL an uncast column can use an index."""
-    if not isinstance(column.type, String):
+    if not isinstance(column.type, String) or getattr(column.type, "native_enum", False):
         return cast(column, Unicode).ilike(pattern)
     return column.like(pattern) if dialect == "sqlite" else column.ilike(pattern)
 
