@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from icp.credits import credit_compute
 from icp.rules import demand_tier
-from icp.summary import summary_after_flush
+from icp.summary import summary_after_flush, summary_after_rollback, summary_before_commit, summary_bulk_seen
 from models import CaseDecision, DemandItem, IcpCase
 from models.choices import CASE_STATUS_NEW
 
@@ -55,3 +55,6 @@ def ledger_register() -> None:
     if not event.contains(Session, "before_flush", _before_flush):
         event.listen(Session, "before_flush", _before_flush)
         event.listen(Session, "after_flush", summary_after_flush)
+        event.listen(Session, "do_orm_execute", summary_bulk_seen)
+        event.listen(Session, "before_commit", summary_before_commit)
+        event.listen(Session, "after_rollback", summary_after_rollback)

@@ -3,12 +3,14 @@
 The totals pages read `agreement_credit` and `year_credit` instead of summing every decision on each view.
 Their rows are only ever written here, as DELETE + INSERT … SELECT of the same GROUP BY over the decisions,
 for the agreements and years a flush touched (`summary_after_flush`, registered by icp.ledger), so a row is
-always the sum of its decisions. Writers that bypass the ORM flush (bulk INSERT) must call `summary_rebuild`.
+always the sum of its decisions. An ORM bulk INSERT of decisions, cases or meetings (`session.execute(insert(
+Model), rows)`, no flush) marks the summary stale and the commit rebuilds all of it; writers that go below
+the ORM (Core `connection.execute`) must call `summary_rebuild` themselves.
 """
 from datetime import date
 
 from sqlalchemy import Integer, case as sql_case, cast, delete, extract, func, insert, inspect, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from icp.credits import FINAL_APPROVED, PRE_APPROVED
 from models import AgreementCredit, CaseDecision, IcpCase, Meeting, YearCredit
@@ -150,3 +152,23 @@ def summary_after_flush(session: Session, _context) -> None:
         _agreements_refresh(connection, agreement_ids)
     if years:
         _years_refresh(connection, years)
+
+
+STALE = "credit_summary_stale"
+
+
+def summary_bulk_seen(state: ORMExecuteState) -> None:
+    """An ORM bulk INSERT into the ledger skips the flush: remember to rebuild the summary at commit."""
+    if state.is_insert and state.bind_mapper is not None and \
+            state.bind_mapper.class_ in (CaseDecision, IcpCase, Meeting):
+        state.session.info[STALE] = True
+
+
+def summary_before_commit(session: Session) -> None:
+    if session.info.pop(STALE, False):
+        session.flush()
+        summary_rebuild(session)
+
+
+def summary_after_rollback(session: Session) -> None:
+    session.info.pop(STALE, None)

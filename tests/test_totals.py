@@ -201,3 +201,12 @@ def test_credit_summary_equals_a_fresh_group_by_after_random_edits(app):
     summary.summary_rebuild(db.session)
     db.session.commit()
     _summary_matches_a_fresh_group_by()
+
+
+def test_credit_summary_is_rebuilt_after_a_bulk_insert(app):
+    """The scale loader writes by ORM bulk INSERT (no flush): the commit rebuilds the summary."""
+    from icp.scale import scale_load
+
+    scale_load(cases=300, agreements=20, contractors=5, firms=50)
+    assert db.session.scalar(select(func.count()).select_from(AgreementCredit))
+    _summary_matches_a_fresh_group_by()
