@@ -13,7 +13,8 @@ from icp.reports import INT, MONEY, PCT, ROC_DATE, Workbook
 from icp.reports.annual import (BUDGET_GROUPS, AnnualData, AssistedFirm, BudgetRow, CreditUse, Cumulative,
                                 ProjectInfo, YearResults, annual_workbook, annual_workbook_build, build_budget,
                                 build_credit_use, build_cumulative, build_firms, build_plan_changes, build_steering,
-                                build_summary, build_targets, build_trips, in_progress_at)
+                                build_summary, build_targets, build_trips, credit_groups, credits_rollup, cumulative,
+                                in_progress_at)
 from icp.reports.quarterly import (DecisionLine, DemandLine, QuarterlyData, build_decisions, build_demand_items,
                                    quarter_period, quarterly_workbook, quarterly_workbook_build)
 from icp.roc import roc_date_table
@@ -367,6 +368,38 @@ def test_summary_sheet_counts_2011_from_the_decisions(app):
     assert rows[("年度執行成果", "引進技術", "項")][2] == 16
     assert rows[("年度執行成果", "預估產值", "美元")][3] == D("937600000.00")   # 「產值預估9.376億美元」
     assert rows[("計畫總經費", None, "千元")][3] == D("34310")
+
+
+def test_credit_groups_roll_up_per_type_field_and_currency_exactly():
+    groups = [Credits(key=("技術移轉", "國防"), label="", currency="USD", pre_count=2, pre=D("10.10"), final_count=1,
+                      final=D("5.05")),
+              Credits(key=("技術移轉", "航太"), label="", currency="USD", pre_count=1, pre=D("0.01")),
+              Credits(key=("國內投資", "國防"), label="", currency="NTD", pre_count=3, pre=D("300.00"), final_count=2,
+                      final=D("200.00"))]
+    by_type = {(c.label, c.currency): (c.pre_count, c.pre, c.final_count, c.final)
+               for c in credits_rollup(groups, "case_type")}
+    assert by_type == {("技術移轉", "USD"): (3, D("10.11"), 1, D("5.05")), ("國內投資", "NTD"): (3, D("300.00"), 2, D("200.00"))}
+    by_field = {(c.label, c.currency): (c.pre_count, c.pre) for c in credits_rollup(groups, "field")}
+    assert by_field == {("國防", "USD"): (2, D("10.10")), ("航太", "USD"): (1, D("0.01")), ("國防", "NTD"): (3, D("300.00"))}
+    assert [(c.key, c.pre, c.final) for c in credits_rollup(groups, "currency")] == [
+        ("NTD", D("300.00"), D("200.00")), ("USD", D("10.11"), D("5.05"))]
+
+
+def test_to_date_sums_leave_out_meetings_after_the_years_end_and_take_in_all_when_none_is_later(app):
+    office = office_make()
+    office["case"].technologies = 3
+    decision_make(office)   # 2011: 預核通過 of 2,000,000 points
+    later = Meeting(kind="工業合作推動小組會議", held_on=date(2012, 3, 15), title="101年第1次推動小組會議")
+    db.session.add(later)
+    decision_make(office, meeting=later, kind="實核通過")
+
+    def to_date(year):
+        return {(c.key, c.currency): (c.pre, c.final) for c in credits_rollup(credit_groups(date(year, 12, 31)),
+                                                                              "currency")}
+    assert to_date(2011) == {("USD", "USD"): (D("2000000.00"), D("0.00"))}           # the 2012 meeting is later
+    assert to_date(2012) == {("USD", "USD"): (D("2000000.00"), D("2000000.00"))}     # nothing is later: every decision
+    assert to_date(2010) == {}
+    assert [cumulative(date(year, 12, 31)).technologies for year in (2010, 2011, 2012)] == [0, 3, 3]
 
 
 def test_a_case_is_in_progress_until_its_final_approval(app):
