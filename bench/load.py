@@ -211,6 +211,18 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
+def cases_in(path: Path) -> int | None:
+    if not path.exists():
+        return None
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("SELECT count(*) FROM icp_case").fetchone()[0]
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
+
+
 def database_copy(source: Path, target: Path) -> None:
     """A consistent copy (SQLite's online backup: includes what is still in the WAL file)."""
     for leftover in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
@@ -254,10 +266,14 @@ def server_start(url: str, port: int, log) -> subprocess.Popen:
 
 def load_bench(folder: Path) -> list[dict]:
     """Build or reuse the CASES-case SQLite database in `folder`, serve it with gunicorn, run the users."""
-    from run import database_build, filter_arg
+    from run import app_for, database_build, filter_arg
 
     print(f"== load test: {USERS} users, gunicorn -w {WORKERS}, SQLite, N = {CASES:,}, {SECONDS:g} s")
-    app = database_build(f"sqlite:///{folder / f'bench-{CASES}.sqlite'}", CASES)
+    source = folder / f"bench-{CASES}.sqlite"
+    if not os.environ.get("BENCH_DATA_DIR") and cases_in(source) == CASES:
+        app = app_for(f"sqlite:///{source}")  # built earlier in this run (run.py's temporary folder)
+    else:
+        app = database_build(f"sqlite:///{source}", CASES)
     with app.app_context():
         from icp.extensions import db
 
@@ -266,7 +282,7 @@ def load_bench(folder: Path) -> list[dict]:
         db.engine.dispose()
     # the users' edits go to a copy: the kept scale database stays as built
     path = folder / f"load-{CASES}.sqlite"
-    database_copy(folder / f"bench-{CASES}.sqlite", path)
+    database_copy(source, path)
     url = f"sqlite:///{path}"
     users_ensure(url)
     port = free_port()
@@ -295,6 +311,8 @@ def load_bench(folder: Path) -> list[dict]:
                 server.wait(30)
             except subprocess.TimeoutExpired:
                 server.kill()
+    for copy in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        copy.unlink(missing_ok=True)
     log_text = log_path.read_text(errors="replace")
     server_locked = log_text.count(LOCKED)
     total = sum(len(times) for times in tally.times.values())
