@@ -33,8 +33,10 @@ test-postgres:
 
 setup: $(VENV)/.installed translations
 
-# Benchmarks at 10,000 and 100,000 cases on SQLite and (when it answers) PostgreSQL; writes bench/results.md.
-# BENCH_CASES=10000 for a quick run; see bench/README.md for the other settings.
+# Benchmarks at 10,000 and 100,000 cases on SQLite and (when it answers) PostgreSQL: lists, totals, export, report
+# workbooks; then the import and the 20-user gunicorn load test (SQLite); writes bench/results.md.
+# BENCH_CASES=10000 for a quicker run, BENCH_LOAD_SECONDS=0 / BENCH_IMPORT_CASES=0 skip the load test / the import;
+# see bench/README.md for the other settings.
 bench: setup
 	$(BIN)/python bench/run.py
 
