@@ -223,6 +223,20 @@ def cases_in(path: Path) -> int | None:
         connection.close()
 
 
+def workers_cpu(master: int) -> float:
+    """CPU seconds (user + system) used so far by the gunicorn workers, the children of `master`."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:   # fields after the name: state, ppid, …; utime and stime are 12 and 13
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def database_copy(source: Path, target: Path) -> None:
     """A consistent copy (SQLite's online backup: includes what is still in the WAL file)."""
     for leftover in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
@@ -299,12 +313,14 @@ def load_bench(folder: Path) -> list[dict]:
             for thread in threads:
                 thread.start()
             start.wait()
-            began = time.perf_counter()
+            began, server_cpu, client_cpu = time.perf_counter(), workers_cpu(server.pid), time.process_time()
             stop_at[0] = began + SECONDS
             load_start = os.getloadavg()[0]
             for thread in threads:
                 thread.join(SECONDS + 180)
             elapsed = time.perf_counter() - began
+            # what the run cost, whatever else the machine was doing: CPU seconds of the workers and of this client
+            server_cpu, client_cpu = workers_cpu(server.pid) - server_cpu, time.process_time() - client_cpu
         finally:
             server.terminate()
             try:
@@ -326,6 +342,9 @@ def load_bench(folder: Path) -> list[dict]:
                "p95": percentile(times, 95), "requests": len(times), "errors": tally.errors.get(kind, 0),
                "locked": tally.locked.get(kind, 0), "conflicts": tally.conflicts.get(kind, 0),
                "server_locked": server_locked, "journal_mode": mode, "load_start": f"{load_start:.2f}",
+               "cpu": (f"gunicorn workers {server_cpu:.1f} s, client {client_cpu:.1f} s of CPU in {elapsed:.0f} s "
+                       f"({(server_cpu + client_cpu) / elapsed:.2f} cores; workers {server_cpu * 1000 / total:.0f} ms "
+                       f"per request)"),
                "name": f"{USERS} users on gunicorn -w {WORKERS} (SQLite {mode}, {SECONDS:g} s, "
                        f"{elapsed:.0f} s measured, {total / elapsed:.1f} requests/s in all): {LABELS[kind]}"}
         rows.append(row)
@@ -334,6 +353,7 @@ def load_bench(folder: Path) -> list[dict]:
               f"409 {row['conflicts']}")
     for sample in tally.samples:
         print(f"  error: {sample}")
+    print(f"  CPU: {rows[0]['cpu'] if rows else ''}")
     print(f"  journal mode {mode}; 'database is locked' in the server log: {server_locked}; "
           f"load average at start {load_start:.2f}; gunicorn log: {log_path}")
     return rows

@@ -513,8 +513,9 @@ def main() -> None:
             info["load test"] = (f"{load.USERS} users, gunicorn -w {load.WORKERS}, think time {load.THINK:g} s "
                                  f"(uniform ×0.5–1.5), mix {load.WEIGHTS}; client and server share the machine")
             rows += load.load_bench(folder)
-            info["load average when the load test began"] = next(
-                (row["load_start"] for row in rows if row["group"] == "load"), "")
+            first = next((row for row in rows if row["group"] == "load"), {})
+            info["load average when the load test began"] = first.get("load_start", "")
+            info["load test CPU"] = first.get("cpu", "")
     info["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     OUT.write_text(report(rows, info), encoding="utf-8")
     print(f"written: {OUT}")
