@@ -184,6 +184,18 @@ def test_bad_unified_business_number_and_negative_amounts_are_refused_in_chinese
     assert "/admin/agreement/new/" in page.url
     assert re.search(r"不可小於 0|必須大於 0", feedback(page, "obligation")), feedback(page, "obligation")
 
+    # a good form whose CSRF token was taken out of the page (a forged cross-site post) is refused too
+    page.goto(f"{url}/admin/firm/new/")
+    page.fill("#name", "測試工業")
+    page.fill("#ubn", "04595257")
+    token = page.locator("form:has(#ubn) input[name=csrf_token]")
+    assert token.count() == 1
+    token.evaluate("input => input.remove()")
+    page.click("input[type=submit][value='儲存']")
+    page.wait_for_load_state()
+    assert "/admin/firm/new/" in page.url
+    assert "安全憑證無效（CSRF 憑證不存在。）" in " ".join(page.locator(".alert").all_inner_texts())
+
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(DomesticFirm)) == 0
         assert db.session.scalar(select(func.count()).select_from(Agreement)) == 0

@@ -405,6 +405,9 @@ class RecordView(CappedCountMixin, ExportMixin, SecureMixin, ModelView):
     def validate_form(self, form) -> bool:
         # The domain rules (icp.validation) add their messages next to the fields they concern.
         if not super().validate_form(form):
+            if "csrf_token" in form and form.csrf_token.errors:  # a hidden field: its error would not show
+                flash(_("安全憑證無效（%(reason)s）：請重新整理頁面後再送出。",
+                        reason=" ".join(form.csrf_token.errors)), "error")
             return False
         endpoint = request.endpoint or ""
         if "list_form_pk" in form:
