@@ -11,9 +11,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import case as sql_case, func, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from icp.extensions import db
 from models import CaseDecision, IcpCase, MultiplierRule
+from models.base import MONEY
 
 CENT = Decimal("0.01")
 PRE_APPROVED = "預核通過"
@@ -78,17 +81,41 @@ def checklist_missing(case: IcpCase) -> list[str]:
             if (types is None or case.case_type in types) and not getattr(case, name)]
 
 
+class money_sum(FunctionElement):
+    """SUM of a money expression, exact to the cent on every database: each term rounded to the cent (as
+    `usd_points` rounds a decision's points), and on SQLite, which keeps NUMERIC values as binary floats,
+    added up as whole cents in integers (a float SUM over 195,000 decisions drifts by a cent); the one
+    division back to units is exact to the cent for totals below 10^13."""
+    type = MONEY
+    name = "money_sum"
+    inherit_cache = True
+
+
+@compiles(money_sum)
+def _money_sum(element, compiler, **kw) -> str:
+    return f"SUM(ROUND({compiler.process(element.clauses, **kw)}, 2))"
+
+
+@compiles(money_sum, "sqlite")
+def _money_sum_sqlite(element, compiler, **kw) -> str:
+    return f"(SUM(CAST(ROUND(({compiler.process(element.clauses, **kw)}) * 100) AS INTEGER)) / 100.0)"
+
+
+def usd_points_sql():
+    """`usd_points` in SQL, before rounding: USD credits, or NTD credits at the decision's rate (none: 0)."""
+    return sql_case((CaseDecision.currency == "USD", CaseDecision.credits),
+                    (CaseDecision.exchange_rate.isnot(None), CaseDecision.credits / CaseDecision.exchange_rate),
+                    else_=0)
+
+
 def agreement_preapproved(agreement, *, excluding: int | None = None) -> Decimal:
     """Pre-approved credits on an agreement's cases in its obligation's currency (NTD converted to USD
     points at each decision's rate), summed by the database."""
-    in_currency = CaseDecision.credits
     if agreement.obligation_currency == "USD":  # NTD decisions count only through their recorded rate
-        in_currency = sql_case((CaseDecision.currency == "USD", CaseDecision.credits),
-                           (CaseDecision.exchange_rate.isnot(None), CaseDecision.credits / CaseDecision.exchange_rate),
-                           else_=0)
+        in_currency = usd_points_sql()
     else:
         in_currency = sql_case((CaseDecision.currency == agreement.obligation_currency, CaseDecision.credits), else_=0)
-    query = (select(func.coalesce(func.sum(in_currency), 0))
+    query = (select(func.coalesce(money_sum(in_currency), 0))
              .join(IcpCase, CaseDecision.case_id == IcpCase.id)
              .where(IcpCase.agreement_id == agreement.id, CaseDecision.kind == PRE_APPROVED))
     if excluding is not None:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from icp.credits import FINAL_APPROVED
+from icp.credits import FINAL_APPROVED, money_sum
 from icp.extensions import db
 from icp.summary import years_where
 from icp.totals import credits_by, defense_shares
@@ -37,7 +37,7 @@ def key_figures(year: int) -> KeyFigures:
         Meeting.kind == STEERING_MEETING, years_where([year])))
     usd = {row.key: row for row in credits_by("year", year=year) if row.currency == "USD"}.get(year)
     signed, obligation = db.session.execute(
-        select(func.count(Agreement.id), func.coalesce(func.sum(Agreement.obligation), 0))
+        select(func.count(Agreement.id), func.coalesce(money_sum(Agreement.obligation), 0))
         .where(Agreement.signed_on >= date(year, 1, 1), Agreement.signed_on < date(year + 1, 1, 1),
                Agreement.obligation_currency == "USD")).one()
     return KeyFigures(year=year, steering_meetings=meetings, pre_count=usd.pre_count if usd else 0,

@@ -12,9 +12,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import partial
 
-from sqlalchemy import case as sql_case, distinct, func, select
+from sqlalchemy import Numeric, case as sql_case, distinct, func, select
 
-from icp.credits import CENT, FINAL_APPROVED, PRE_APPROVED
+from icp.credits import CENT, FINAL_APPROVED, PRE_APPROVED, money_sum, usd_points_sql
 from icp.extensions import db
 from icp.roc import roc_year
 from models import (Agreement, AnnualTarget, AuditLog, CapabilityAssessment, CaseDecision, Contractor, DemandItem,
@@ -73,16 +73,14 @@ def _count(query) -> int:
     return int(db.session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
+def _sum_of(column):
+    """Money (2-place) columns summed exactly to the cent (money_sum), anything else as it is."""
+    return money_sum(column) if isinstance(column.type, Numeric) and column.type.scale == 2 else func.sum(column)
+
+
 def _sum(column, *where) -> Decimal:
-    total = db.session.scalar(select(func.coalesce(func.sum(column), 0)).where(*where))
+    total = db.session.scalar(select(func.coalesce(_sum_of(column), 0)).where(*where))
     return Decimal(total or 0)
-
-
-def _usd_points():
-    """A decision's credits in USD points: NTD only at the rate recorded with it (as icp.totals does)."""
-    return sql_case((CaseDecision.currency == "USD", CaseDecision.credits),
-                    (CaseDecision.exchange_rate.isnot(None), CaseDecision.credits / CaseDecision.exchange_rate),
-                    else_=0)
 
 
 def _ntd_without_rate():
@@ -239,14 +237,14 @@ def credits_pre_final_usd(year: int, *, until: date | None = None, defense_only:
         return (query.select_from(CaseDecision).join(Meeting, CaseDecision.meeting_id == Meeting.id)
                 .join(IcpCase, CaseDecision.case_id == IcpCase.id).where(*where))
 
-    total = db.session.scalar(joined(select(func.coalesce(func.sum(_usd_points()), 0))))
+    total = db.session.scalar(joined(select(func.coalesce(money_sum(usd_points_sql()), 0))))
     in_usd = (CaseDecision.currency == "USD") | CaseDecision.exchange_rate.isnot(None)
     is_pre, is_final = (CaseDecision.kind == PRE_APPROVED) & in_usd, (CaseDecision.kind == FINAL_APPROVED) & in_usd
     rows = db.session.execute(joined(select(
         Meeting.held_on, Meeting.title,
-        func.sum(sql_case((is_pre, 1), else_=0)), func.sum(sql_case((is_pre, _usd_points()), else_=0)),
-        func.sum(sql_case((is_final, 1), else_=0)), func.sum(sql_case((is_final, _usd_points()), else_=0)),
-        func.sum(_ntd_without_rate())))
+        func.sum(sql_case((is_pre, 1), else_=0)), money_sum(sql_case((is_pre, usd_points_sql()), else_=0)),
+        func.sum(sql_case((is_final, 1), else_=0)), money_sum(sql_case((is_final, usd_points_sql()), else_=0)),
+        money_sum(_ntd_without_rate())))
         .group_by(Meeting.held_on, Meeting.title).order_by(Meeting.held_on))
     evidence = []
     for held_on, title, pre_n, pre, final_n, final, ntd in rows:
@@ -282,7 +280,7 @@ def cases_sum(column_name: str, year: int, *, until: date | None = None) -> KpiA
     start, end = period_of(year, until)
     column = getattr(IcpCase, column_name)
     pre = pre_approved_cases(start, end)
-    total = db.session.scalar(select(func.coalesce(func.sum(column), 0)).join(pre, pre.c.case_id == IcpCase.id))
+    total = db.session.scalar(select(func.coalesce(_sum_of(column), 0)).join(pre, pre.c.case_id == IcpCase.id))
     rows = db.session.execute(select(pre.c.held_on, IcpCase.number, IcpCase.title, column)
                               .join(pre, pre.c.case_id == IcpCase.id).where(column > 0)
                               .order_by(pre.c.held_on, IcpCase.number))
@@ -297,7 +295,7 @@ def cases_totals(column_names: tuple[str, ...], year: int, *, until: date | None
     """cases_sum's values without the evidence: several case fields summed in one query."""
     start, end = period_of(year, until)
     pre = pre_approved_cases(start, end)
-    totals = db.session.execute(select(*[func.coalesce(func.sum(getattr(IcpCase, name)), 0) for name in column_names])
+    totals = db.session.execute(select(*[func.coalesce(_sum_of(getattr(IcpCase, name)), 0) for name in column_names])
                                 .join(pre, pre.c.case_id == IcpCase.id)).one()
     return tuple(Decimal(total or 0) for total in totals)
 

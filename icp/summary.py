@@ -9,10 +9,10 @@ the ORM (Core `connection.execute`) must call `summary_rebuild` themselves.
 """
 from datetime import date
 
-from sqlalchemy import Integer, case as sql_case, cast, delete, extract, func, insert, inspect, or_, select
+from sqlalchemy import Integer, cast, delete, extract, func, insert, inspect, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from icp.credits import FINAL_APPROVED, PRE_APPROVED
+from icp.credits import FINAL_APPROVED, PRE_APPROVED, money_sum, usd_points_sql
 from models import AgreementCredit, CaseDecision, IcpCase, Meeting, YearCredit
 
 CREDIT_KINDS = (PRE_APPROVED, FINAL_APPROVED)
@@ -31,17 +31,10 @@ def years_where(years):
     return or_(*[(Meeting.held_on >= date(y, 1, 1)) & (Meeting.held_on < date(y + 1, 1, 1)) for y in sorted(years)])
 
 
-def usd_points():
-    """A decision's USD points: USD credits, or NTD credits divided by the decision's rate (no rate: 0)."""
-    return sql_case((CaseDecision.currency == "USD", CaseDecision.credits),
-                    (CaseDecision.exchange_rate.isnot(None), CaseDecision.credits / CaseDecision.exchange_rate),
-                    else_=0)
-
-
 def agreement_sums(agreement_ids=None):
     """The GROUP BY behind `agreement_credit` (all agreements, or those of `agreement_ids`)."""
     query = (select(IcpCase.agreement_id, CaseDecision.kind, CaseDecision.currency, func.count(CaseDecision.id),
-                    func.sum(CaseDecision.credits))
+                    money_sum(CaseDecision.credits))
              .select_from(CaseDecision).join(IcpCase, CaseDecision.case_id == IcpCase.id)
              .where(CaseDecision.kind.in_(CREDIT_KINDS))
              .group_by(IcpCase.agreement_id, CaseDecision.kind, CaseDecision.currency))
@@ -52,8 +45,8 @@ def year_sums(years=None):
     """The GROUP BY behind `year_credit` (all years, or `years`)."""
     year = decision_year()
     query = (select(year, CaseDecision.kind, CaseDecision.currency, IcpCase.case_type, IcpCase.field,
-                    IcpCase.defense_class, func.count(CaseDecision.id), func.sum(CaseDecision.credits),
-                    func.sum(usd_points()))
+                    IcpCase.defense_class, func.count(CaseDecision.id), money_sum(CaseDecision.credits),
+                    money_sum(usd_points_sql()))
              .select_from(CaseDecision).join(IcpCase, CaseDecision.case_id == IcpCase.id)
              .join(Meeting, CaseDecision.meeting_id == Meeting.id)
              .where(CaseDecision.kind.in_(CREDIT_KINDS))

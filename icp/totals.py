@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import case as sql_case, distinct, func, literal, select
 
-from icp.credits import CENT, FINAL_APPROVED, PRE_APPROVED
+from icp.credits import CENT, FINAL_APPROVED, PRE_APPROVED, money_sum
 from icp.extensions import db
 from icp.summary import decision_year, years_where
 from models import (Agency, Agreement, AgreementCredit, CaseDecision, Contractor, DefenseTarget, IcpCase, Meeting,
@@ -62,8 +62,8 @@ AGREEMENT_DIMENSIONS = {"contractor": DIMENSIONS["contractor"], "agency": DIMENS
 def _credit_sums(kind=CaseDecision.kind, count=1, credits=CaseDecision.credits):
     """Pre-approved count and credits, finally approved count and credits (of decisions, or summary rows)."""
     is_pre, is_final = kind == PRE_APPROVED, kind == FINAL_APPROVED
-    return (func.sum(sql_case((is_pre, count), else_=0)), func.sum(sql_case((is_pre, credits), else_=0)),
-            func.sum(sql_case((is_final, count), else_=0)), func.sum(sql_case((is_final, credits), else_=0)))
+    return (func.sum(sql_case((is_pre, count), else_=0)), money_sum(sql_case((is_pre, credits), else_=0)),
+            func.sum(sql_case((is_final, count), else_=0)), money_sum(sql_case((is_final, credits), else_=0)))
 
 
 def _decisions_joined(query):
@@ -130,7 +130,7 @@ class AgreementTotal:
 def agreement_totals(*, limit: int | None = None, order: str = "number") -> list[AgreementTotal]:
     """Per agreement: obligation, pre-approved and finally approved credits in its currency, next deadline."""
     same_currency = AgreementCredit.currency == Agreement.obligation_currency
-    pre, final = (func.sum(sql_case(((AgreementCredit.kind == kind) & same_currency, AgreementCredit.credits), else_=0))
+    pre, final = (money_sum(sql_case(((AgreementCredit.kind == kind) & same_currency, AgreementCredit.credits), else_=0))
                   for kind in (PRE_APPROVED, FINAL_APPROVED))
     sums = (select(AgreementCredit.agreement_id.label("agreement_id"), pre.label("pre"), final.label("final"))
             .join(Agreement, AgreementCredit.agreement_id == Agreement.id)
@@ -173,7 +173,7 @@ def steering_results(year: int) -> list[MeetingResult]:
                                             .order_by(Meeting.held_on))}
     rows = db.session.execute(
         select(CaseDecision.meeting_id, CaseDecision.kind, CaseDecision.currency, func.count(CaseDecision.id),
-               func.sum(CaseDecision.credits))
+               money_sum(CaseDecision.credits))
         .join(Meeting, CaseDecision.meeting_id == Meeting.id)
         .where(Meeting.kind == STEERING_MEETING, years_where([year]))
         .group_by(CaseDecision.meeting_id, CaseDecision.kind, CaseDecision.currency))
@@ -199,7 +199,7 @@ def program_to_date() -> ProgramToDate:
                func.count(distinct(Contractor.id))).select_from(Agreement)
         .join(Contractor, Agreement.contractor_id == Contractor.id)).one()
     obligation = {cur: _d(total) for cur, total in db.session.execute(
-        select(Agreement.obligation_currency, func.sum(Agreement.obligation)).group_by(Agreement.obligation_currency))}
+        select(Agreement.obligation_currency, money_sum(Agreement.obligation)).group_by(Agreement.obligation_currency))}
     by_type = credits_by("case_type")
     totals = {}
     for row in by_type:
@@ -246,8 +246,8 @@ def defense_shares() -> tuple[list[DefenseShare], DefenseShare, Decimal | None]:
     usd = YearCredit.usd_credits
     rows = db.session.execute(
         select(YearCredit.year,
-               func.sum(sql_case((is_pre & defense, usd), else_=0)), func.sum(sql_case((is_pre, usd), else_=0)),
-               func.sum(sql_case((is_final & defense, usd), else_=0)), func.sum(sql_case((is_final, usd), else_=0)))
+               money_sum(sql_case((is_pre & defense, usd), else_=0)), money_sum(sql_case((is_pre, usd), else_=0)),
+               money_sum(sql_case((is_final & defense, usd), else_=0)), money_sum(sql_case((is_final, usd), else_=0)))
         .group_by(YearCredit.year).order_by(YearCredit.year)).all()
     targets = list(db.session.scalars(select(DefenseTarget).order_by(DefenseTarget.year)))
     years = [DefenseShare(year=y, pre_defense=_d(pd), pre_total=_d(pt), final_defense=_d(fd), final_total=_d(ft),

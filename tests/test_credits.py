@@ -3,10 +3,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, literal_column, select, text
 
-from icp.credits import (agreement_preapproved, credit_compute, multiplier_problem, multiplier_rule_in_force,
-                         usd_points)
+from icp.credits import (CENT, agreement_preapproved, credit_compute, money_sum, multiplier_problem,
+                         multiplier_rule_in_force, usd_points)
 from icp.extensions import db
 from icp.validation import record_problems
 from models import AuditLog, CaseDecision, IcpCase, Meeting, MultiplierRule
@@ -192,3 +192,20 @@ def test_banked_credit_rules(app, changes, field):
     assert field in record_problems(BankedCredit, values)
     assert record_problems(BankedCredit, {**values, "banked_on": date(2011, 6, 2), "used_by_case": other,
                                           "used_on": date(2012, 1, 1)}) == {}
+
+
+def test_money_sum_is_exact_to_the_cent_over_200000_amounts(app):
+    # 200,000 amounts up to 10,000,000.00, about 9.9 × 10^11 in all: a plain SUM of SQLite's floats ends
+    # a cent off here; money_sum must give the exact Decimal total on every database.
+    n, modulus = 200_000, 10**9 + 7
+    amounts = text(f"(WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {n}) "
+                   f"SELECT CAST((CAST(i AS BIGINT) * i * 31) % {modulus} AS NUMERIC(18, 2)) / 100.0 AS amount FROM s) AS amounts")
+    exact = sum(Decimal(i * i * 31 % modulus) for i in range(1, n + 1)) / 100
+    amount = literal_column("amount")
+    with app.app_context():
+        total = db.session.scalar(select(money_sum(amount)).select_from(amounts))
+        assert total == exact and isinstance(total, Decimal)
+        assert db.session.scalar(select(money_sum(amount)).select_from(amounts).where(amount < 0)) is None
+        if db.engine.dialect.name == "sqlite":  # the float SUM it replaces is a cent off: the test can tell
+            plain = db.session.scalar(select(func.sum(amount)).select_from(amounts))
+            assert Decimal(plain).quantize(CENT) != exact

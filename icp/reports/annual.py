@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask import current_app, has_app_context
 from sqlalchemy import case as sql_case, func, select
 
-from icp.credits import CENT, FINAL_APPROVED, PRE_APPROVED
+from icp.credits import CENT, FINAL_APPROVED, PRE_APPROVED, money_sum
 from icp.extensions import db
 from icp.kpi import REJECTED, TargetRow, cases_totals, meetings_count, month_day, period_of, target_progress
 from icp.reports import INT, MONEY, PCT, ROC_DATE, Chart, Column, Sheet, Workbook
@@ -420,7 +420,7 @@ def year_results(year: int, in_year: list[Credits]) -> YearResults:
     credits = {c.currency: c for c in credits_rollup(in_year, "currency")}
     in_progress = in_progress_at(end)
     signed = db.session.execute(
-        select(Agreement.obligation_currency, func.count(Agreement.id), func.sum(Agreement.obligation))
+        select(Agreement.obligation_currency, func.count(Agreement.id), money_sum(Agreement.obligation))
         .where(Agreement.signed_on.between(start, end)).group_by(Agreement.obligation_currency)).all()
     technologies, output = cases_totals(("technologies", "estimated_output_usd"), year)
     return YearResults(
@@ -444,7 +444,7 @@ def in_progress_at(end: date) -> list[tuple[str, int, Decimal]]:
               .join(Meeting, CaseDecision.meeting_id == Meeting.id).where(Meeting.held_on <= end).subquery())
     latest = select(ranked.c.case_id).where(ranked.c.rank == 1, ranked.c.kind.in_(IN_PROGRESS_STATUSES)).subquery()
     return db.session.execute(
-        select(IcpCase.currency, func.count(IcpCase.id), func.sum(IcpCase.credit))
+        select(IcpCase.currency, func.count(IcpCase.id), money_sum(IcpCase.credit))
         .join(latest, latest.c.case_id == IcpCase.id).group_by(IcpCase.currency).order_by(IcpCase.currency)).all()
 
 
@@ -453,7 +453,7 @@ def steering_total(year: int) -> MeetingResult:
     start, end = period_of(year)
     total = MeetingResult(id=0, held_on=None, title="合計", minutes_approved_on=None, db_updated_on=None)
     rows = db.session.execute(
-        select(CaseDecision.kind, CaseDecision.currency, func.count(CaseDecision.id), func.sum(CaseDecision.credits))
+        select(CaseDecision.kind, CaseDecision.currency, func.count(CaseDecision.id), money_sum(CaseDecision.credits))
         .join(Meeting, CaseDecision.meeting_id == Meeting.id)
         .where(Meeting.kind == STEERING_MEETING, Meeting.held_on.between(start, end))
         .group_by(CaseDecision.kind, CaseDecision.currency))
@@ -485,9 +485,9 @@ def credit_groups(end: date, *, start: date | None = None) -> list[Credits]:
     """
     is_pre, is_final = CaseDecision.kind == PRE_APPROVED, CaseDecision.kind == FINAL_APPROVED
     query = (select(IcpCase.case_type, IcpCase.field, CaseDecision.currency,
-                    func.sum(sql_case((is_pre, 1), else_=0)), func.sum(sql_case((is_pre, CaseDecision.credits), else_=0)),
+                    func.sum(sql_case((is_pre, 1), else_=0)), money_sum(sql_case((is_pre, CaseDecision.credits), else_=0)),
                     func.sum(sql_case((is_final, 1), else_=0)),
-                    func.sum(sql_case((is_final, CaseDecision.credits), else_=0)))
+                    money_sum(sql_case((is_final, CaseDecision.credits), else_=0)))
              .select_from(CaseDecision).join(IcpCase, CaseDecision.case_id == IcpCase.id)
              .where(CaseDecision.kind.in_((PRE_APPROVED, FINAL_APPROVED)))
              .group_by(IcpCase.case_type, IcpCase.field, CaseDecision.currency))
@@ -530,7 +530,7 @@ def cumulative(end: date) -> Cumulative:
                func.count(func.distinct(Contractor.id))).select_from(Agreement)
         .join(Contractor, Agreement.contractor_id == Contractor.id).where(Agreement.signed_on <= end)).one()
     obligation = _by_currency(db.session.execute(
-        select(Agreement.obligation_currency, func.sum(Agreement.obligation)).where(Agreement.signed_on <= end)
+        select(Agreement.obligation_currency, money_sum(Agreement.obligation)).where(Agreement.signed_on <= end)
         .group_by(Agreement.obligation_currency)))
     pre_approved = decided_by(select(CaseDecision.case_id).where(CaseDecision.kind == PRE_APPROVED), end)
     technologies, joint_rd = db.session.execute(
@@ -538,7 +538,7 @@ def cumulative(end: date) -> Cumulative:
                func.coalesce(func.sum(sql_case((IcpCase.case_type == JOINT_RD, 1), else_=0)), 0))
         .where(IcpCase.id.in_(pre_approved))).one()
     values = db.session.execute(decided_by(
-        select(IcpCase.case_type, CaseDecision.currency, func.sum(CaseDecision.approved_value))
+        select(IcpCase.case_type, CaseDecision.currency, money_sum(CaseDecision.approved_value))
         .select_from(CaseDecision).join(IcpCase, CaseDecision.case_id == IcpCase.id)
         .where(CaseDecision.kind == PRE_APPROVED, IcpCase.case_type.in_([t for t, _label in CUMULATIVE_TYPES]))
         .group_by(IcpCase.case_type, CaseDecision.currency), end))
