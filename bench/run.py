@@ -336,7 +336,7 @@ def bench_one(kind: str, url: str, cases: int) -> list[dict]:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    if "export" in PARTS:
+    if "export" in PARTS and EXPORT_RUNS:  # BENCH_EXPORT_RUNS=0 skips it, like leaving it out of BENCH_PARTS
         add("export", f"工業合作個案 export.xlsx ({counts['case']:,} rows)", export_measure(url, "app"))
         add("floor", f"XlsxWriter constant_memory from a streaming cursor ({counts['case']:,} rows)",
             export_measure(url, "floor"))

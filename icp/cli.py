@@ -183,6 +183,17 @@ def report_quarterly(year: int, quarter: int, output: str) -> None:
     _report_save(quarterly_workbook(year=year, quarter=quarter), target)
 
 
+@icp_cli.command("summary-rebuild")
+def icp_summary_rebuild() -> None:
+    """Recompute the credit summary the totals pages read from every decision (after writing decisions,
+    cases or meetings outside the app, e.g. by SQL)."""
+    from icp.summary import summary_rebuild
+
+    summary_rebuild(db.session)
+    db.session.commit()
+    click.echo("credit summary rebuilt")
+
+
 @icp_cli.command("export-all")
 @click.argument("path")
 def icp_export_all(path: str) -> None:

@@ -1,14 +1,8 @@
 """The screens in a real browser (headless Chromium): log in, create a record, find it in the list."""
-import threading
-
 import pytest
-from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
 
-from app import create_app
-from icp.extensions import db
 from icp.demo import demo_load
-from tests.conftest import PASSWORD, TEST_DATABASE_URL, user_make
+from tests.conftest import PASSWORD, user_make
 
 @pytest.fixture()
 def live_url(serve):

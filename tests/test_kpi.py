@@ -166,7 +166,6 @@ def test_agreements_signed_and_their_usd_obligation(app):
 def _credits_office():
     """Pre-approval (USD, defense), final approvals in NTD with and without a rate, an industry case, a 2010 one."""
     office = office_make()   # its case: 間接國防工合, value 1,000,000 × 2
-    steering = office["steering"]
     second = add(Meeting(kind=STEERING, held_on=date(2011, 6, 2), title="100年第2次推動小組會議"))
     old = add(Meeting(kind=STEERING, held_on=date(2010, 12, 9), title="99年第4次推動小組會議"))
     industry = case_make(office, "C-100-002", defense_class="產業工合")

@@ -1,7 +1,6 @@
 """The scale data set (`flask icp demo --cases N`): deterministic, valid, and its derived values right."""
 from collections import defaultdict
 
-import pytest
 from sqlalchemy import func, inspect, select
 
 from app import create_app

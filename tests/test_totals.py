@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from icp import summary
 from icp.credits import CHECKLIST
@@ -209,4 +209,19 @@ def test_credit_summary_is_rebuilt_after_a_bulk_insert(app):
 
     scale_load(cases=300, agreements=20, contractors=5, firms=50)
     assert db.session.scalar(select(func.count()).select_from(AgreementCredit))
+    _summary_matches_a_fresh_group_by()
+
+
+def test_summary_rebuild_command_repairs_a_summary_damaged_outside_the_app(app):
+    from icp.scale import scale_load
+
+    scale_load(cases=100, agreements=10, contractors=3, firms=20)
+    db.session.execute(text("DELETE FROM agreement_credit"))
+    db.session.execute(text("UPDATE year_credit SET credits = credits + 1"))
+    db.session.commit()
+    with pytest.raises(AssertionError):
+        _summary_matches_a_fresh_group_by()
+    result = app.test_cli_runner().invoke(args=["icp", "summary-rebuild"])
+    assert result.exit_code == 0 and "rebuilt" in result.output, result.output
+    db.session.expire_all()
     _summary_matches_a_fresh_group_by()

@@ -1,9 +1,8 @@
 """The base of every admin screen: login and role rules, Chinese labels, ROC dates, domain validation."""
-import io
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import abort, flash, g, get_flashed_messages, has_request_context, redirect, request, send_file, url_for
+from flask import abort, flash, g, get_flashed_messages, has_request_context, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView, tools
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
@@ -23,7 +22,7 @@ from wtforms.widgets.core import clean_key
 
 from icp.extensions import db
 from icp.history import history_of, stale_message
-from icp.roc import gregorian_year, roc_date_table, roc_year
+from icp.roc import gregorian_year, roc_date_table
 from icp.validation import record_problems
 from views.export import ExportMixin
 

@@ -3,7 +3,7 @@ from flask import flash
 from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
 from flask_babel import gettext as _, lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import select
 
 from icp.extensions import db

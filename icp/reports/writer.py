@@ -3,7 +3,6 @@ the styled .xlsx (`workbook_write`, drawn by icp.xlsx) and for the HTML preview,
 
 The layout is plain data and free of xlsxwriter; icp.xlsx stays the only module that imports it.
 """
-import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
