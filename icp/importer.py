@@ -374,6 +374,32 @@ class Importer:
                                  what=f.label, hint=key_hint(f.target), sheet=spec.sheet))
         return index.get(key)
 
+    def matches_load(self, spec: Spec, chunk: list, columns: dict) -> None:
+        """Load the stored records a chunk's rows match by natural key, with the links their comparison reads,
+        in one query per table (a re-import would otherwise load each record and each of its links alone)."""
+        index = self.index(spec.model)
+        position = {f.key: i for i, f in columns.items()}
+        ids = set()
+        for _number, row in chunk:
+            values = {}
+            try:
+                for name in spec.key:
+                    i = position.get(name)
+                    values[name] = self.cell_parse(columns[i], row[i] if i < len(row) else None) if i is not None \
+                        else None
+            except ValueProblem:
+                continue
+            ids.update(item for item in index.entries.get(index.key_of(values), []) if isinstance(item, int))
+        if not ids:
+            return
+        mapper = inspect(spec.model)
+        options = [selectinload(getattr(spec.model, rel.key)) for rel in mapper.relationships
+                   if not rel.uselist or rel.secondary is not None]
+        ids = sorted(ids)
+        for start in range(0, len(ids), IN_LIMIT):
+            self.loaded += db.session.scalars(select(spec.model).options(*options, *PRELOAD.get(spec.model, ()))
+                                              .where(spec.model.id.in_(ids[start:start + IN_LIMIT]))).all()
+
     @staticmethod
     def reference_key(f: Field, text: str) -> tuple:
         """The natural key a reference's text names, parsed as the target sheet's key columns."""
@@ -463,6 +489,7 @@ class Importer:
                 done = min(done + len(chunk), total)
                 chunk = [(number, row) for number, row in chunk if any(v is not None for v in row)]
                 self.references_load(chunk, columns)
+                self.matches_load(spec, chunk, columns)
                 for number, row in chunk:
                     self.row_import(spec, index, seen, count, number, row, columns, letters)
                 db.session.flush()
