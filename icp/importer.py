@@ -32,6 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from icp.extensions import db
 from icp.interchange import (KEY_SEPARATOR, README_SHEET, SPEC_OF, SPECS, Field, Spec, fields_of, key_hint,
                              records_release)
+from icp.summary import summary_defer
 from icp.validation import record_problems, unique_keys, unique_message
 from icp.xlsx import FORMULA_STARTS
 from models import Agreement, CaseDecision, IcpCase
@@ -431,6 +432,7 @@ class Importer:
         except ImportRefused as error:
             self.result.problems.append(Problem("", 0, "", "", "", str(error)))
             return self.result
+        summary_defer(db.session)  # one summary rebuild at the commit, not one per chunk
         try:
             known = {spec.sheet for spec in SPECS} | {README_SHEET}
             for name in workbook.sheet_names:

@@ -109,6 +109,8 @@ def summary_after_flush(session: Session, _context) -> None:
     """Refresh the summary rows of every agreement and year whose decisions this flush added, changed,
     removed or moved (a decision to another case or meeting, a case to another agreement or class, a
     meeting to another date), old and new."""
+    if session.info.get(STALE):  # the commit rebuilds all of it anyway
+        return
     case_ids, meeting_ids, agreement_ids, years, cases_changed = set(), set(), set(), set(), set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         dirty = obj in session.dirty
@@ -157,9 +159,16 @@ def summary_bulk_seen(state: ORMExecuteState) -> None:
         state.session.info[STALE] = True
 
 
+def summary_defer(session: Session) -> None:
+    """For the rest of this transaction, skip the refresh after each flush and rebuild the whole summary once
+    at commit: a bulk writer's many flushes would each re-sum every year they touch."""
+    session.info[STALE] = True
+
+
 def summary_before_commit(session: Session) -> None:
-    if session.info.pop(STALE, False):
+    if session.info.get(STALE):
         session.flush()
+        session.info.pop(STALE)
         summary_rebuild(session)
 
 

@@ -225,3 +225,21 @@ def test_summary_rebuild_command_repairs_a_summary_damaged_outside_the_app(app):
     assert result.exit_code == 0 and "rebuilt" in result.output, result.output
     db.session.expire_all()
     _summary_matches_a_fresh_group_by()
+
+
+def test_a_deferred_summary_skips_each_flush_and_is_rebuilt_once_at_commit(app, monkeypatch):
+    """What the import does: many flushes in one transaction, one rebuild (agreement_ids None = all) at commit."""
+    demo_load()
+    refreshed = []
+    refresh = summary._agreements_refresh
+    monkeypatch.setattr(summary, "_agreements_refresh", lambda c, ids: (refreshed.append(ids), refresh(c, ids)))
+    meeting = db.session.scalars(select(Meeting).order_by(Meeting.id)).first()
+    summary.summary_defer(db.session)
+    for case in db.session.scalars(select(IcpCase).order_by(IcpCase.id).limit(3)).all():
+        db.session.add(CaseDecision(case=case, meeting=meeting, kind="實核通過", approved_value=D("1234.56"),
+                                    multiplier=D(1), currency="USD"))
+        db.session.flush()
+    assert refreshed == []
+    db.session.commit()
+    assert refreshed == [None]
+    _summary_matches_a_fresh_group_by()
