@@ -435,9 +435,9 @@ def verdict(row: dict, rows: list[dict]) -> str:
     if row["group"] == "totals":
         floor = next((r for r in rows if r["group"] == "floor" and r["db"] == row["db"] and r["n"] == row["n"]
                       and r.get("url") == row.get("url")), None)
-        ok = ms <= 150 * factor
-        return f"{'✅' if ok else '❌'} ≤ {150 * factor:g} ms" + (f" (floor × {row['median'] / floor['median']:.1f})"
-                                                                  if floor else "")
+        ok = ms <= 150 * factor and (floor is None or ms <= floor["median"])  # and not slower than its floor
+        return f"{'✅' if ok else '❌'} ≤ {150 * factor:g} ms and ≤ floor" + (
+            f" (floor × {row['median'] / floor['median']:.1f})" if floor else "")
     if row["group"] in ("annual", "quarterly"):
         # with SQLite the bench process does all the work: its CPU time is the request's cost on an idle machine
         cpu = f"; CPU of the bench process {row['cpu'] * 1000:,.0f} ms" + (" (the server's not included)"
