@@ -29,6 +29,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.exc import SQLAlchemyError
 
+from icp.credits import PRE_APPROVED
 from icp.extensions import db
 from icp.interchange import (KEY_SEPARATOR, README_SHEET, SPEC_OF, SPECS, Field, Spec, fields_of, key_hint,
                              records_release)
@@ -353,6 +354,7 @@ class Importer:
         self.loaded: list = []
         self.result = ImportResult()
         self.progress = progress
+        self.unflushed_preapprovals: set = set()  # agreements with a pre-approval of this chunk not yet flushed
 
     def index(self, model: type) -> KeyIndex:
         if model not in self.indexes:
@@ -495,12 +497,25 @@ class Importer:
                 for number, row in chunk:
                     self.row_import(spec, index, seen, count, number, row, columns, letters)
                 db.session.flush()
+                self.unflushed_preapprovals.clear()
                 index.settle()
                 records_release()
                 if self.progress:
                     self.progress(spec.sheet, done, total)
         if self.progress:
             self.progress(spec.sheet, total, total)
+
+    def preapproval_settle(self, spec: Spec, values: dict) -> int | None:
+        """A pre-approval's over-commit check sums its agreement's pre-approvals in the database: flush this
+        chunk's earlier ones on the same agreement first, so two rows cannot each fit alone and over-commit
+        together. The agreement of a pre-approval row (None for any other row)."""
+        case = values.get("case")
+        if spec.model is not CaseDecision or values.get("kind") != PRE_APPROVED or case is None:
+            return None
+        if case.agreement_id in self.unflushed_preapprovals:
+            db.session.flush()
+            self.unflushed_preapprovals.clear()
+        return case.agreement_id
 
     def references_load(self, chunk: list, columns: dict) -> None:
         """Load, with one query per linked table, the stored records a chunk of rows names (not one per row)."""
@@ -580,6 +595,7 @@ class Importer:
                     problem(f.key, None, _("此欄為必填") if f.key in letters else
                             _("缺少必填欄位「%(header)s」", header=f.label))
         owner = current.id if current is not None else object()
+        agreement_id = self.preapproval_settle(spec, merged)
         if not problems:
             found = record_problems(spec.model, merged, current, unique=False)
             for name, reason in self.unique.problems(merged, owner).items():
@@ -591,6 +607,8 @@ class Importer:
             self._reject(spec, index, count, None if current is not None else key, problems)
             return
         self.unique.claim(_record_values(current) if current is not None else None, merged, owner)
+        if agreement_id is not None:
+            self.unflushed_preapprovals.add(agreement_id)
         if current is not None:
             for k, v in changes.items():
                 setattr(current, k, v)

@@ -412,3 +412,15 @@ def test_a_unique_value_taken_in_the_workbook_or_the_database_is_refused_like_th
     edit.append(sheet, {**first, "item": "另一項目"})
     result, _path = run(tmp_path, edit.bytes(), name="again.xlsx")
     assert [(p.sheet, p.reason) for p in result.problems] == [(sheet, "已有相同「報告文號」的紀錄")]
+
+
+def test_two_pre_approvals_that_together_over_commit_an_agreement_are_refused(app, tmp_path, office_workbook):
+    # each alone fits the 60,000,000 obligation; the second takes the agreement to 80,000,000 (same chunk)
+    edit = Edit(office_workbook)
+    rows = [edit.append("審議結果", {"case": "C-100-001", "meeting": "工業合作推動小組會議@2011-03-17",
+                                     "kind": "預核通過", "approved_value": 40_000_000, "multiplier": 1,
+                                     "currency": "USD"}) for _ in range(2)]
+    result, _path = run(tmp_path, edit.bytes())
+    assert not result.written
+    assert [(p.sheet, p.row) for p in result.problems] == [("審議結果", rows[1])], result.problems
+    assert "超過其工業合作額度" in result.problems[0].reason
