@@ -6,16 +6,20 @@ at the exchange rate recorded with a decision. A pre-approval may not take an ag
 total above its obligation, and needs a complete pre-approval checklist; an admin may override either
 with a recorded reason. Banking excess credits (額度留存) ended for new credits in 2012.
 """
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import case as sql_case, func, or_, select
+from sqlalchemy import case as sql_case, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from icp.extensions import db
-from models import CaseDecision, IcpCase, MultiplierRule
+from models import Agreement, CaseDecision, IcpCase, MultiplierRule
 from models.base import MONEY
 
 CENT = Decimal("0.01")
@@ -51,15 +55,37 @@ def usd_points(*, credits: Decimal, currency: str, rate: Decimal | None) -> Deci
     return None
 
 
-def multiplier_rule_in_force(*, case_type: str, defense_class: str | None, on: date) -> MultiplierRule | None:
-    """The rule for this case type on that day; one naming the defense class beats a general one."""
-    query = (select(MultiplierRule)
-             .where(MultiplierRule.case_type == case_type,
-                    or_(MultiplierRule.defense_class == defense_class, MultiplierRule.defense_class.is_(None)),
-                    MultiplierRule.effective_from <= on,
-                    or_(MultiplierRule.effective_to.is_(None), MultiplierRule.effective_to >= on))
-             .order_by(MultiplierRule.defense_class.is_(None), MultiplierRule.effective_from.desc()))
-    return db.session.scalars(query).first()
+# Within `credit_rules_held()` (an import validating thousands of rows): the multiplier rules are read once,
+# and each agreement's pre-approved total once, then kept up to date by the caller (preapproval_reserve).
+_RULES_HELD: ContextVar[list | None] = ContextVar("multiplier_rules", default=None)
+_RESERVED_HELD: ContextVar["_PreapprovedHeld | None"] = ContextVar("preapproved_totals", default=None)
+
+
+@contextmanager
+def credit_rules_held() -> Iterator[None]:
+    rules = _RULES_HELD.set(_multiplier_rules_read())
+    reserved = _RESERVED_HELD.set(_PreapprovedHeld())
+    try:
+        yield
+    finally:
+        _RULES_HELD.reset(rules)
+        _RESERVED_HELD.reset(reserved)
+
+
+def _multiplier_rules_read() -> list:
+    return list(db.session.execute(select(MultiplierRule.__table__)))
+
+
+def multiplier_rule_in_force(*, case_type: str, defense_class: str | None, on: date):
+    """The rule (its row) for this case type on that day; one naming the defense class beats a general one,
+    then the latest in force. The rule table is a few rows: they are read whole and chosen from here."""
+    rules = _RULES_HELD.get()
+    if rules is None:
+        rules = _multiplier_rules_read()
+    in_force = [rule for rule in rules if rule.case_type == case_type and rule.defense_class in (defense_class, None)
+                and rule.effective_from <= on and (rule.effective_to is None or rule.effective_to >= on)]
+    return min(in_force, key=lambda rule: (rule.defense_class is None, -rule.effective_from.toordinal(), rule.id),
+               default=None)
 
 
 def multiplier_problem(*, multiplier: Decimal, case_type: str, defense_class: str | None, on: date) -> str | None:
@@ -110,17 +136,68 @@ def usd_points_sql():
 
 def agreement_preapproved(agreement, *, excluding: int | None = None) -> Decimal:
     """Pre-approved credits on an agreement's cases in its obligation's currency (NTD converted to USD
-    points at each decision's rate), summed by the database."""
-    if agreement.obligation_currency == "USD":  # NTD decisions count only through their recorded rate
-        in_currency = usd_points_sql()
-    else:
-        in_currency = sql_case((CaseDecision.currency == agreement.obligation_currency, CaseDecision.credits), else_=0)
-    query = (select(func.coalesce(money_sum(in_currency), 0))
-             .join(IcpCase, CaseDecision.case_id == IcpCase.id)
-             .where(IcpCase.agreement_id == agreement.id, CaseDecision.kind == PRE_APPROVED))
+    points at each decision's rate), summed by the database; within credit_rules_held, every agreement's
+    total is summed once and then kept up to date (preapproval_reserve, preapproval_forget)."""
+    held = _RESERVED_HELD.get()
+    if held is None or excluding is not None:
+        return preapproved_totals([agreement.id], excluding=excluding).get(agreement.id, Decimal(0))
+    totals = _held_totals(held)
+    if agreement.id in held.stale:
+        totals[agreement.id] = preapproved_totals([agreement.id]).get(agreement.id, Decimal(0))
+        held.stale.discard(agreement.id)
+    return totals.get(agreement.id, Decimal(0))
+
+
+def preapproved_totals(agreement_ids=None, *, excluding: int | None = None) -> dict[int, Decimal]:
+    """agreement_preapproved of the given agreements (None: all), with one GROUP BY."""
+    in_currency = sql_case((Agreement.obligation_currency == "USD", usd_points_sql()),  # NTD only at its rate
+                           (CaseDecision.currency == Agreement.obligation_currency, CaseDecision.credits), else_=0)
+    query = (select(IcpCase.agreement_id, money_sum(in_currency))
+             .join(IcpCase, CaseDecision.case_id == IcpCase.id).join(Agreement, IcpCase.agreement_id == Agreement.id)
+             .where(CaseDecision.kind == PRE_APPROVED).group_by(IcpCase.agreement_id))
+    if agreement_ids is not None:
+        query = query.where(IcpCase.agreement_id.in_(agreement_ids))
     if excluding is not None:
         query = query.where(CaseDecision.id != excluding)
-    return Decimal(db.session.scalar(query) or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+    return {agreement_id: Decimal(total or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+            for agreement_id, total in db.session.execute(query)}
+
+
+@dataclass
+class _PreapprovedHeld:
+    totals: dict | None = None  # every agreement's, read at the first question
+    stale: set = field(default_factory=set)  # summed again at the next question
+
+
+def _held_totals(held: _PreapprovedHeld) -> dict:
+    if held.totals is None:
+        held.totals = preapproved_totals()
+    return held.totals
+
+
+def preapproval_reserve(agreement_id: int, amount: Decimal) -> None:
+    """Within credit_rules_held: a pre-approval of `amount` (the agreement's currency) is being written."""
+    held = _RESERVED_HELD.get()
+    if held is not None and agreement_id not in held.stale:
+        totals = _held_totals(held)
+        totals[agreement_id] = totals.get(agreement_id, Decimal(0)) + amount
+
+
+def preapproval_forget(agreement_ids) -> None:
+    """Within credit_rules_held: these agreements' pre-approvals change otherwise; sum them again when asked."""
+    held = _RESERVED_HELD.get()
+    if held is not None:
+        held.stale.update(agreement_ids)
+
+
+def preapproval_amount(agreement, *, credits: Decimal, currency: str, rate: Decimal | None) -> Decimal | None:
+    """What a pre-approval counts against its agreement's obligation, in the obligation's currency: None when
+    it cannot be compared (NTD without a rate against USD points) or does not count (USD against NTD)."""
+    if currency == agreement.obligation_currency:
+        return Decimal(credits)
+    if agreement.obligation_currency == "USD":
+        return usd_points(credits=credits, currency=currency, rate=rate)
+    return None
 
 
 def preapproval_problems(*, case: IcpCase, credits: Decimal, currency: str, rate: Decimal | None,
@@ -131,14 +208,10 @@ def preapproval_problems(*, case: IcpCase, credits: Decimal, currency: str, rate
     if missing:
         problems["kind"] = _("個案基本要件檢視表尚未完成，不得預核通過：%(items)s", items="、".join(missing))
     agreement = case.agreement
-    if currency == agreement.obligation_currency:
-        amount = Decimal(credits)
-    elif agreement.obligation_currency == "USD":
-        amount = usd_points(credits=credits, currency=currency, rate=rate)
-        if amount is None:
+    amount = preapproval_amount(agreement, credits=credits, currency=currency, rate=rate)
+    if amount is None:
+        if currency != agreement.obligation_currency and agreement.obligation_currency == "USD":
             problems["exchange_rate"] = _("新台幣額度須填匯率，才能與以美元點計的工業合作額度比較")
-            return problems
-    else:
         return problems
     reserved = agreement_preapproved(agreement, excluding=decision_id)
     if reserved + amount > agreement.obligation:

@@ -7,6 +7,7 @@ that would bypass the listener, are refused.
 """
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 
 from flask import g, has_request_context
 from flask_babel import format_datetime, gettext as _
@@ -120,9 +121,18 @@ def _before_flush(session: Session, _context, _instances) -> None:
                 getattr(obj, rel.key)
 
 
+def _entry(actor: tuple, action: str, table: str, record_id: int, label: str, version: int | None, changes: dict,
+           reason: str | None) -> dict:
+    """One AuditLog row, by `actor` (_actor(): who is writing now)."""
+    user_id, username, source = actor
+    return {"at": utcnow(), "user_id": user_id, "username": username, "action": action, "record_type": table,
+            "record_id": record_id, "record_label": label[:300], "version": version, "changes": changes,
+            "source": source, "reason": reason}
+
+
 def _after_flush(session: Session, _context) -> None:
     rows = []
-    user_id, username, source = _actor()
+    actor = _actor()
     reason = session.info.pop("history_reason", None)
     restored = session.info.pop("history_restored", set())
     for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
@@ -136,12 +146,51 @@ def _after_flush(session: Session, _context) -> None:
                 action_logged = action
             if action == "update" and not changes:
                 continue
-            rows.append({"at": utcnow(), "user_id": user_id, "username": username, "action": action_logged,
-                         "record_type": obj.__tablename__, "record_id": obj.id, "record_label": str(obj)[:300],
-                         "version": None if action == "delete" else obj.version_id, "changes": changes,
-                         "source": source, "reason": getattr(obj, "override_reason", None) or reason})
+            rows.append(_entry(actor, action_logged, obj.__tablename__, obj.id, str(obj),
+                               None if action == "delete" else obj.version_id, changes,
+                               getattr(obj, "override_reason", None) or reason))
     if rows:
         session.connection().execute(insert(AuditLog.__table__), rows)
+
+
+def log_written(connection, model: type, written: list[tuple[str, dict, dict]]) -> None:
+    """Log records written without the ORM (the import's set-based writer): for each (action, values, changes),
+    the entry the after-flush listener writes for the same change. `values` holds the record's attributes
+    after the write (id and version_id included; links as records, for its label); `changes` is
+    {field: [old, new]} in stored form (ids for links), and for a created record only its links, whose
+    columns are added here as the listener adds them."""
+    rows = []
+    actor = _actor()
+    for action, values, changes in written:
+        if action == "create":
+            changes = {**_created_columns(model, values), **changes}
+        label = str(model.__str__(_Snapshot(values)))
+        rows.append(_entry(actor, action, model.__tablename__, values["id"], label, values["version_id"], changes,
+                           values.get("override_reason")))
+    if rows:
+        connection.execute(insert(AuditLog.__table__), rows)
+
+
+def _created_columns(model: type, values: dict) -> dict:
+    changes = {}
+    for key, masked in _logged_columns(model):
+        value = values.get(key)
+        if value is not None:
+            changes[key] = [None, "***" if masked else _plain(value)]
+    return changes
+
+
+@cache
+def _logged_columns(model: type) -> tuple[tuple[str, bool], ...]:
+    return tuple((attr.key, (model, attr.key) in MASKED) for attr in inspect(model).column_attrs
+                 if attr.key not in SKIPPED)
+
+
+class _Snapshot:
+    """A record's values as attributes, for its model's __str__ without an ORM object."""
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
 
 
 def _refuse_log_edits(mapper, connection, target) -> None:

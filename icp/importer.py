@@ -25,14 +25,17 @@ from pathlib import Path
 
 from flask import current_app, g
 from flask_babel import gettext as _
-from sqlalchemy import inspect, select
+from sqlalchemy import func, insert, inspect, select, text
 from sqlalchemy.orm import selectinload
 from sqlalchemy.exc import SQLAlchemyError
 
-from icp.credits import PRE_APPROVED
+from icp.credits import PRE_APPROVED, credit_rules_held, preapproval_amount, preapproval_forget, preapproval_reserve
 from icp.extensions import db
+from icp.history import log_written
 from icp.interchange import (KEY_SEPARATOR, README_SHEET, SPEC_OF, SPECS, Field, Spec, fields_of, key_hint,
                              records_release)
+from icp.ledger import case_statuses_refresh, derived_values
+from icp.sqlite import IN_LIMIT
 from icp.summary import summary_defer
 from icp.validation import record_problems, unique_keys, unique_message
 from icp.xlsx import FORMULA_STARTS
@@ -56,13 +59,12 @@ ROC_DATE = re.compile(r"^(\d{1,3})[-/.](\d{1,2})[-/.](\d{1,2})$")
 WORDED_DATE = re.compile(r"^(\d{1,4})年(\d{1,2})月(\d{1,2})日?$")
 FLUSH_EVERY = 1000  # rows validated, then written and released, at a time (progress is reported per chunk)
 HEADER_ROWS_MAX = 5  # a title and merged header rows may sit above the data
-IN_LIMIT = 900  # ids per IN (...) query: below SQLite's oldest limit on bound parameters
-# What the rules and the ledger read from a linked record, loaded with it: a new case's agreement's
-# contractor (bad record), a decision's case with its agreement and its decisions (pre-approval gates,
-# the case's status).
+# What the rules read from a linked record, loaded with it: a new case's agreement's contractor (bad
+# record), a decision's case's agreement (pre-approval gates). (A case's status is recomputed from the
+# database after its decisions are written: icp.ledger.case_statuses_refresh.)
 PRELOAD = {
     Agreement: (selectinload(Agreement.contractor),),
-    IcpCase: (selectinload(IcpCase.agreement), selectinload(IcpCase.decisions).selectinload(CaseDecision.meeting)),
+    IcpCase: (selectinload(IcpCase.agreement),),
 }
 
 
@@ -241,8 +243,8 @@ def bool_parse(value) -> bool:
 
 def value_parse(f: Field, raw):
     """A cell's value as `f`'s Python type (links stay text: references are resolved against the database)."""
-    if isinstance(raw, str) and not text_clean(raw):
-        raw = None
+    if isinstance(raw, str):
+        raw = text_clean(raw)
     if raw is None:
         return None
     if f.kind == "decimal":
@@ -261,18 +263,30 @@ def value_parse(f: Field, raw):
         return bool_parse(raw)
     if f.kind == "text" and isinstance(raw, int) and f.column is not None and f.column.key == "ubn":
         return f"{raw:08d}"  # a 統一編號 typed into a number cell loses its leading zeros
-    text = text_clean(raw)
+    text = raw if isinstance(raw, str) else text_clean(raw)
     if f.kind == "choice" and text not in f.choices:
         raise ValueProblem(_("不是有效的選項，請填：%(choices)s", choices="、".join(f.choices)))
     return text
+
+
+@dataclass(eq=False)
+class Pending:
+    """A record this import creates, validated and waiting for its chunk's set-based write; its id once written.
+
+    `values` by attribute: columns, to-one links as records, many-to-many links as lists of records.
+    """
+
+    values: dict
+    id: int | None = None
 
 
 # References -------------------------------------------------------------------------------------------------
 class KeyIndex:
     """Natural key → stored records (ids, or new objects of this import) of one model, loaded once."""
 
-    def __init__(self, spec: Spec):
+    def __init__(self, spec: Spec, loaded: dict):
         self.spec = spec
+        self.loaded = loaded  # (model, id) → the record, for the records the importer loaded for this chunk
         mapper = inspect(spec.model)
         self.columns = []
         for name in spec.key:
@@ -283,6 +297,7 @@ class KeyIndex:
         for record_id, *parts in rows:
             self.entries.setdefault(tuple(parts), []).append(record_id)
         self.rejected: set[tuple] = set()
+        self.unsettled: set[tuple] = set()  # keys with records of this import added since the last settle
 
     def key_of(self, values: dict) -> tuple:
         return tuple(v.id if hasattr(v, "__table__") else v for v in (values.get(k) for k in self.spec.key))
@@ -292,15 +307,20 @@ class KeyIndex:
         if occurrence >= len(found):
             return None
         item = found[occurrence]
-        return db.session.get(self.spec.model, item) if isinstance(item, int) else item
+        if not isinstance(item, int):
+            return item
+        return self.loaded.get((self.spec.model, item)) or db.session.get(self.spec.model, item)
 
     def add(self, key: tuple, record) -> None:
         self.entries.setdefault(key, []).append(record)
+        self.unsettled.add(key)
 
     def settle(self) -> None:
-        """After a flush: hold ids, not objects, so the session can let go of written records."""
-        for items in self.entries.values():
+        """After a write: hold ids, not records, so memory can let go of written records."""
+        for key in self.unsettled:
+            items = self.entries[key]
             items[:] = [item if isinstance(item, int) else item.id for item in items]
+        self.unsettled.clear()
 
 
 class UniqueIndex:
@@ -351,20 +371,22 @@ class Importer:
 
     def __init__(self, *, progress: Callable[[str, int, int | None], None] | None = None):
         self.indexes: dict[type, KeyIndex] = {}
-        self.loaded: list = []
+        self.loaded: dict[tuple[type, int], object] = {}  # the records this chunk names or matches, by id
+        self.keys_read: dict[tuple[type, str], tuple] = {}  # this chunk's references: (target, text) → key
         self.result = ImportResult()
         self.progress = progress
-        self.unflushed_preapprovals: set = set()  # agreements with a pre-approval of this chunk not yet flushed
+        self.pending: list[Pending] = []  # created records of this chunk, not yet written
+        self.unflushed_preapprovals: set = set()  # agreements whose decisions this chunk updates (not yet flushed)
 
     def index(self, model: type) -> KeyIndex:
         if model not in self.indexes:
-            self.indexes[model] = KeyIndex(SPEC_OF[model])
+            self.indexes[model] = KeyIndex(SPEC_OF[model], self.loaded)
         return self.indexes[model]
 
     def reference(self, f: Field, text: str):
         """The record a natural key names, or a ValueProblem saying why not."""
         spec = SPEC_OF[f.target]
-        key = self.reference_key(f, text)
+        key = self.keys_read.get((f.target, text)) or self.reference_key(f, text)
         index = self.index(f.target)
         found = index.entries.get(key, [])
         if len(found) > 1:
@@ -398,10 +420,7 @@ class Importer:
         mapper = inspect(spec.model)
         options = [selectinload(getattr(spec.model, rel.key)) for rel in mapper.relationships
                    if not rel.uselist or rel.secondary is not None]
-        ids = sorted(ids)
-        for start in range(0, len(ids), IN_LIMIT):
-            self.loaded += db.session.scalars(select(spec.model).options(*options, *PRELOAD.get(spec.model, ()))
-                                              .where(spec.model.id.in_(ids[start:start + IN_LIMIT]))).all()
+        self.records_load(spec.model, ids, *options)
 
     @staticmethod
     def reference_key(f: Field, text: str) -> tuple:
@@ -486,9 +505,9 @@ class Importer:
             self.progress(spec.sheet, 0, total)
         done = 0
         # Rows are validated and written in chunks: the records a chunk refers to are loaded with one query
-        # per linked table, the chunk is flushed (the ledger and history listeners run as for any write),
-        # and the session lets go of it, so memory holds one chunk whatever the size of the file.
-        with db.session.no_autoflush:  # the checks need no flushed rows (UniqueIndex)
+        # per linked table, the chunk is written (chunk_write) and the session lets go of it, so memory holds
+        # one chunk whatever the size of the file. The rule tables are read once per sheet.
+        with db.session.no_autoflush, credit_rules_held():  # the checks need no flushed rows (UniqueIndex)
             for chunk in _chunks(enumerate(rows, start=first_data), FLUSH_EVERY):
                 done = min(done + len(chunk), total)
                 chunk = [(number, row) for number, row in chunk if any(v is not None for v in row)]
@@ -496,8 +515,7 @@ class Importer:
                 self.matches_load(spec, chunk, columns)
                 for number, row in chunk:
                     self.row_import(spec, index, seen, count, number, row, columns, letters)
-                db.session.flush()
-                self.unflushed_preapprovals.clear()
+                self.chunk_write(spec.model)
                 index.settle()
                 records_release()
                 if self.progress:
@@ -505,21 +523,46 @@ class Importer:
         if self.progress:
             self.progress(spec.sheet, total, total)
 
-    def preapproval_settle(self, spec: Spec, values: dict) -> int | None:
-        """A pre-approval's over-commit check sums its agreement's pre-approvals in the database: flush this
-        chunk's earlier ones on the same agreement first, so two rows cannot each fit alone and over-commit
-        together. The agreement of a pre-approval row (None for any other row)."""
+    def chunk_write(self, model: type) -> None:
+        """Write what the chunk's rows decided so far: updates through the ORM (its ledger and history
+        listeners run as for any edit), then the created records set-based (creates_write)."""
+        db.session.flush()
+        if self.pending:
+            creates_write(model, self.pending)
+            self.pending = []
+        self.unflushed_preapprovals.clear()
+
+    def preapproval_settle(self, spec: Spec, values: dict, current) -> int | None:
+        """A pre-approval's over-commit check reads its agreement's pre-approved total: held for the sheet and
+        kept up to date by the rows this import creates (preapproval_reserve), and summed by the database
+        when an update must leave its own old amount out, or after this chunk updated that agreement's
+        decisions; write the chunk so far first then, so that sum sees every earlier row. The agreement of a
+        pre-approval row (None for any other row)."""
         case = values.get("case")
         if spec.model is not CaseDecision or values.get("kind") != PRE_APPROVED or case is None:
             return None
-        if case.agreement_id in self.unflushed_preapprovals:
-            db.session.flush()
-            self.unflushed_preapprovals.clear()
+        if current is not None or case.agreement_id in self.unflushed_preapprovals:
+            self.chunk_write(spec.model)
         return case.agreement_id
+
+    def preapproval_written(self, values: dict, current, agreement_id: int | None) -> None:
+        """Keep the held pre-approved totals right after a decision row is accepted."""
+        if current is not None:  # an update: old and new agreement are summed again, after the flush
+            agreements = {agreement_id, current.case.agreement_id if current.case is not None else None} - {None}
+            preapproval_forget(agreements)
+            self.unflushed_preapprovals.update(agreements)
+        elif agreement_id is not None:
+            credits = derived_values(CaseDecision, values.get).get("credits", values.get("credits") or Decimal(0))
+            amount = preapproval_amount(values["case"].agreement, credits=credits,
+                                        currency=values.get("currency") or "USD", rate=values.get("exchange_rate"))
+            if amount is not None:
+                preapproval_reserve(agreement_id, amount)
 
     def references_load(self, chunk: list, columns: dict) -> None:
         """Load, with one query per linked table, the stored records a chunk of rows names (not one per row)."""
         wanted: dict[type, set[int]] = {}
+        self.loaded.clear()
+        self.keys_read.clear()
         for i, f in columns.items():
             if f.kind not in ("ref", "refs"):
                 continue
@@ -531,16 +574,21 @@ class Importer:
                 names = [n.strip() for n in re.split(r"[；;]", text) if n.strip()] if f.kind == "refs" else [text]
                 for name in names:
                     try:
-                        found = index.entries.get(self.reference_key(f, name), [])
+                        key = self.keys_read[(f.target, name)] = self.reference_key(f, name)
                     except ValueProblem:
                         continue
+                    found = index.entries.get(key, [])
                     wanted.setdefault(f.target, set()).update(item for item in found if isinstance(item, int))
-        self.loaded = []  # held until the next chunk: the session's identity map keeps records weakly
         for model, ids in wanted.items():
-            ids = sorted(ids)
-            for start in range(0, len(ids), IN_LIMIT):
-                self.loaded += db.session.scalars(select(model).options(*PRELOAD.get(model, ()))
-                                                  .where(model.id.in_(ids[start:start + IN_LIMIT]))).all()
+            self.records_load(model, ids)
+
+    def records_load(self, model: type, ids, *options) -> None:
+        """Load records by id, held (self.loaded) until the next chunk: the identity map keeps them weakly."""
+        ids = sorted(ids)
+        for start in range(0, len(ids), IN_LIMIT):
+            for record in db.session.scalars(select(model).options(*options, *PRELOAD.get(model, ()))
+                                             .where(model.id.in_(ids[start:start + IN_LIMIT]))):
+                self.loaded[(model, record.id)] = record
 
     def row_import(self, spec: Spec, index: KeyIndex, seen: Counter, count: SheetCount, number: int, row,
                    columns: dict, letters: dict) -> None:
@@ -595,7 +643,7 @@ class Importer:
                     problem(f.key, None, _("此欄為必填") if f.key in letters else
                             _("缺少必填欄位「%(header)s」", header=f.label))
         owner = current.id if current is not None else object()
-        agreement_id = self.preapproval_settle(spec, merged)
+        agreement_id = self.preapproval_settle(spec, merged, current)
         if not problems:
             found = record_problems(spec.model, merged, current, unique=False)
             for name, reason in self.unique.problems(merged, owner).items():
@@ -607,15 +655,15 @@ class Importer:
             self._reject(spec, index, count, None if current is not None else key, problems)
             return
         self.unique.claim(_record_values(current) if current is not None else None, merged, owner)
-        if agreement_id is not None:
-            self.unflushed_preapprovals.add(agreement_id)
+        if spec.model is CaseDecision:
+            self.preapproval_written(merged, current, agreement_id)
         if current is not None:
             for k, v in changes.items():
                 setattr(current, k, v)
             count.updated += 1
         else:
-            record = spec.model(**{k: v for k, v in merged.items() if k in {f.key for f in fields_of(spec.model)}})
-            db.session.add(record)
+            record = Pending({f.key: merged.get(f.key) for f in fields_of(spec.model)})
+            self.pending.append(record)
             index.add(key, record)
             count.created += 1
 
@@ -624,6 +672,77 @@ class Importer:
         self.result.problems.extend(problems)
         if key is not None and all(part is not None for part in key):
             index.rejected.add(key)
+
+
+# The set-based writer --------------------------------------------------------------------------------------
+def creates_write(model: type, pending: list[Pending]) -> None:
+    """Insert validated new records of `model` with one multi-row INSERT per table, and log them.
+
+    What the ORM's flush and its listeners would do for each, set-based: column defaults for blank values,
+    the version (1), the derived values (icp.ledger.derived_values), the many-to-many link rows, one
+    history entry per record (icp.history.log_written), and for decisions their cases' statuses
+    (icp.ledger.case_statuses_refresh). The credit summary is rebuilt at the commit (summary_defer).
+    """
+    mapper = inspect(model)
+    table = model.__table__
+    connection = db.session.connection()
+    links = {next(iter(rel.local_columns)).key: rel.key for rel in mapper.relationships
+             if rel.secondary is None and rel.direction.name == "MANYTOONE"}
+    columns = [(attr.key, attr.columns[0]) for attr in mapper.column_attrs if attr.key != "id"]
+    rows = []
+    for record in pending:
+        given, row = record.values, {}
+        for name, column in columns:
+            if name in links:
+                linked = given.get(links[name])
+                value = linked.id if linked is not None else None
+            else:
+                value = given.get(name)
+                if value is None and column.default is not None and column.default.is_scalar:
+                    value = column.default.arg
+            row[name] = value
+        row["version_id"] = 1
+        row.update(derived_values(model, row.get))
+        rows.append(row)
+    for record, row, record_id in zip(pending, rows, ids_reserve(connection, table, len(rows)), strict=True):
+        record.id = row["id"] = record_id
+    connection.execute(insert(table), [{column.key: row[name] for name, column in [("id", table.c.id), *columns]}
+                                       for row in rows])
+    for rel in mapper.relationships:
+        if rel.secondary is None:
+            continue
+        (_own, own_column), = rel.synchronize_pairs
+        (_target, target_column), = rel.secondary_synchronize_pairs
+        link_rows = [{own_column.key: record.id, target_column.key: item.id}
+                     for record in pending for item in record.values.get(rel.key) or ()]
+        if link_rows:
+            connection.execute(insert(rel.secondary), link_rows)
+    written = []
+    for record, row in zip(pending, rows):
+        values = {**row, **{rel: record.values.get(rel) for rel in links.values()}}
+        changes = {rel.key: [[], sorted(item.id for item in record.values[rel.key])]
+                   for rel in mapper.relationships if rel.secondary is not None and record.values.get(rel.key)}
+        written.append(("create", values, changes))
+    log_written(connection, model, written)
+    if model is CaseDecision:
+        touched = {record.values["case"].id for record in pending if record.values.get("case") is not None}
+        case_statuses_refresh(connection, touched)
+        for obj in list(db.session.identity_map.values()):  # their status and version changed underneath
+            if isinstance(obj, IcpCase) and obj.id in touched:
+                db.session.expire(obj)
+
+
+def ids_reserve(connection, table, count: int) -> list[int]:
+    """Ids for `count` new rows of `table`, taken before the INSERT so that it can be one executemany (an
+    INSERT ... RETURNING that must keep the rows' order runs one row per statement on SQLite). PostgreSQL
+    draws them from the table's sequence; SQLite gives a new row max(id) + 1 anyway, and the import holds
+    the database's only write lock from its first write (a writer slipping in before that makes the INSERT
+    fail on the key, and the import with it: nothing is written twice)."""
+    if connection.dialect.name == "postgresql":
+        return list(connection.scalars(text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                                            "FROM generate_series(1, :count)"), {"table": table.name, "count": count}))
+    first = connection.scalar(select(func.coalesce(func.max(table.c.id), 0))) + 1
+    return list(range(first, first + count))
 
 
 def workbook_read(path: str | Path):

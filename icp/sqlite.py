@@ -10,6 +10,7 @@
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+IN_LIMIT = 900  # values per IN (...) or per statement: below SQLite's oldest limit on bound parameters
 BUSY_TIMEOUT_MS = 10_000
 MMAP_BYTES = 256 * 1024 * 1024
 

@@ -7,7 +7,7 @@ the forms can never disagree; rules that need more context are registered per mo
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from functools import partial
+from functools import cache, partial
 
 from babel import Locale
 from flask import has_request_context
@@ -56,12 +56,17 @@ def record_problems(model: type, values: dict, current: object | None = None, *,
 
 def _length_problems(values: dict, _current, *, model: type) -> Problems:
     problems = {}
-    for column in model.__table__.columns:
-        value = values.get(column.key)
-        length = getattr(column.type, "length", None)
-        if isinstance(column.type, String) and length and isinstance(value, str) and len(value) > length:
-            problems[column.key] = _("長度不可超過 %(max)d 個字（目前 %(n)d 個字）", max=length, n=len(value))
+    for key, length in _text_lengths(model):
+        value = values.get(key)
+        if isinstance(value, str) and len(value) > length:
+            problems[key] = _("長度不可超過 %(max)d 個字（目前 %(n)d 個字）", max=length, n=len(value))
     return problems
+
+
+@cache
+def _text_lengths(model: type) -> tuple[tuple[str, int], ...]:
+    return tuple((column.key, column.type.length) for column in model.__table__.columns
+                 if isinstance(column.type, String) and getattr(column.type, "length", None))
 
 
 def _constraint_problems(values: dict, _current, *, model: type) -> Problems:

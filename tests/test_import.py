@@ -2,10 +2,12 @@
 import io
 import re
 import zipfile
+from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from icp.extensions import db
 from icp.importer import ImportRefused, Importer, errors_annotate, upload_check
@@ -424,3 +426,76 @@ def test_two_pre_approvals_that_together_over_commit_an_agreement_are_refused(ap
     assert not result.written
     assert [(p.sheet, p.row) for p in result.problems] == [("審議結果", rows[1])], result.problems
     assert "超過其工業合作額度" in result.problems[0].reason
+
+
+def _plain(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def test_imported_records_are_stored_and_logged_as_the_orm_writes_them(app, tmp_path, office_workbook):
+    # The import writes new records set-based: every record must hold its defaults, links and derived
+    # values, and its history must replay to exactly what is stored, as for a record saved through a form.
+    from icp.credits import credit_compute
+    from icp.ledger import case_status_of
+    from models import AuditLog, CaseDecision, IcpCase
+
+    edit = Edit(office_workbook)
+    for kind, value, multiplier in (("預核通過", 20_000_000, 1), ("實核通過", 1_000_000, 2)):
+        edit.append("審議結果", {"case": "C-100-001", "meeting": "工業合作推動小組會議@2011-03-17", "kind": kind,
+                                 "approved_value": value, "multiplier": multiplier, "currency": "USD"})
+    result, _path = run(tmp_path, edit.bytes())
+    assert result.ok and result.written
+    records = 0
+    for spec in SPECS:
+        mapper = inspect(spec.model)
+        for record in db.session.scalars(select(spec.model)):
+            records += 1
+            entries = db.session.scalars(select(AuditLog).where(
+                AuditLog.record_type == spec.model.__tablename__, AuditLog.record_id == record.id)
+                .order_by(AuditLog.id)).all()
+            assert entries and entries[0].action == "create", (spec.sheet, record.id)
+            assert {e.source for e in entries} == {"import"} and entries[-1].version == record.version_id
+            assert entries[-1].record_label == str(record)
+            replayed = {}
+            for entry in entries:
+                replayed.update({k: new for k, (_old, new) in entry.changes.items()})
+            stored = {attr.key: _plain(getattr(record, attr.key)) for attr in mapper.column_attrs
+                      if attr.key != "version_id"}
+            stored.update({rel.key: sorted(item.id for item in getattr(record, rel.key))
+                           for rel in mapper.relationships if rel.secondary is not None})
+            assert {k: v for k, v in replayed.items() if v not in (None, [])} == \
+                {k: v for k, v in stored.items() if v not in (None, [])}, (spec.sheet, record.id)
+    assert records == stored_rows() == sum(c.created for c in result.counts)
+    case = db.session.scalar(select(IcpCase))
+    assert case.credit == credit_compute(value=case.actual_value, multiplier=case.multiplier)
+    assert case.status == case_status_of(case.decisions) == "實核通過" and case.version_id == 2
+    assert sorted(d.credits for d in db.session.scalars(select(CaseDecision))) == [Decimal("2000000.00"),
+                                                                                     Decimal("20000000.00")]
+
+
+def test_a_reimport_raising_a_pre_approval_between_new_ones_checks_them_all_together(app, tmp_path,
+                                                                                   office_workbook):
+    # stored: 30,000,000 pre-approved of the 60,000,000 obligation. The re-import adds 5,000,000 at a new
+    # meeting, raises the stored one to 50,000,000 (an update), then adds 10,000,000: the last row takes the
+    # agreement to 65,000,000 and is refused (the running total must take in the update between them).
+    row = {"case": "C-100-001", "meeting": "工業合作推動小組會議@2011-03-17", "kind": "預核通過",
+           "approved_value": 30_000_000, "multiplier": 1, "currency": "USD"}
+    later = {**row, "meeting": "工業合作推動小組會議@2011-06-01"}
+
+    def workbook(*rows) -> tuple[bytes, list[int]]:
+        edit = Edit(office_workbook)
+        edit.append("會議", {"kind": "工業合作推動小組會議", "sequence": 2, "held_on": date(2011, 6, 1),
+                              "title": "100年第2次推動小組會議"})
+        numbers = [edit.append("審議結果", r) for r in rows]
+        return edit.bytes(), numbers
+
+    assert run(tmp_path, workbook(row)[0], name="first.xlsx")[0].written
+    unraised, _rows = workbook({**later, "approved_value": 5_000_000}, row, {**later, "approved_value": 10_000_000})
+    assert run(tmp_path, unraised, name="unraised.xlsx", dry_run=True)[0].ok  # 45,000,000: fits
+    data, rows = workbook({**later, "approved_value": 5_000_000}, {**row, "approved_value": 50_000_000},
+                          {**later, "approved_value": 10_000_000})
+    result, _path = run(tmp_path, data, name="raised.xlsx")
+    assert [(p.sheet, p.row) for p in result.problems] == [("審議結果", rows[2])], result.problems
+    assert "65,000,000.00" in result.problems[0].reason and not result.written
