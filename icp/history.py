@@ -16,6 +16,7 @@ from sqlalchemy import Date, DateTime, Integer, Numeric, event, insert, inspect,
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import NO_VALUE
 
+from icp.bulk import rows_insert
 from icp.extensions import db
 from models import AuditLog, User
 from models.base import Record
@@ -121,18 +122,22 @@ def _before_flush(session: Session, _context, _instances) -> None:
                 getattr(obj, rel.key)
 
 
-def _entry(actor: tuple, action: str, table: str, record_id: int, label: str, version: int | None, changes: dict,
+def _writer() -> dict:
+    """Who writes, and when: the part of an AuditLog row that one flush's entries share."""
+    user_id, username, source = _actor()
+    return {"at": utcnow(), "user_id": user_id, "username": username, "source": source}
+
+
+def _entry(writer: dict, action: str, table: str, record_id: int, label: str, version: int | None, changes: dict,
            reason: str | None) -> dict:
-    """One AuditLog row, by `actor` (_actor(): who is writing now)."""
-    user_id, username, source = actor
-    return {"at": utcnow(), "user_id": user_id, "username": username, "action": action, "record_type": table,
-            "record_id": record_id, "record_label": label[:300], "version": version, "changes": changes,
-            "source": source, "reason": reason}
+    """One AuditLog row, by `writer` (_writer())."""
+    return {**writer, "action": action, "record_type": table, "record_id": record_id, "record_label": label[:300],
+            "version": version, "changes": changes, "reason": reason}
 
 
 def _after_flush(session: Session, _context) -> None:
     rows = []
-    actor = _actor()
+    writer = _writer()
     reason = session.info.pop("history_reason", None)
     restored = session.info.pop("history_restored", set())
     for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
@@ -146,7 +151,7 @@ def _after_flush(session: Session, _context) -> None:
                 action_logged = action
             if action == "update" and not changes:
                 continue
-            rows.append(_entry(actor, action_logged, obj.__tablename__, obj.id, str(obj),
+            rows.append(_entry(writer, action_logged, obj.__tablename__, obj.id, str(obj),
                                None if action == "delete" else obj.version_id, changes,
                                getattr(obj, "override_reason", None) or reason))
     if rows:
@@ -160,30 +165,35 @@ def log_written(connection, model: type, written: list[tuple[str, dict, dict]]) 
     {field: [old, new]} in stored form (ids for links), and for a created record only its links, whose
     columns are added here as the listener adds them."""
     rows = []
-    actor = _actor()
+    writer = _writer()
     for action, values, changes in written:
         if action == "create":
             changes = {**_created_columns(model, values), **changes}
         label = str(model.__str__(_Snapshot(values)))
-        rows.append(_entry(actor, action, model.__tablename__, values["id"], label, values["version_id"], changes,
+        rows.append(_entry(writer, action, model.__tablename__, values["id"], label, values["version_id"], changes,
                            values.get("override_reason")))
-    if rows:
-        connection.execute(insert(AuditLog.__table__), rows)
+    rows_insert(connection, AuditLog.__table__, rows)
 
 
 def _created_columns(model: type, values: dict) -> dict:
-    changes = {}
-    for key, masked in _logged_columns(model):
-        value = values.get(key)
-        if value is not None:
-            changes[key] = [None, "***" if masked else _plain(value)]
+    plain = _COLUMN_PLAIN.get  # _plain of a column value by its type, without the isinstance chain
+    changes = {key: [None, plain(type(value), _same)(value)] for key in _logged_columns(model)
+               if (value := values.get(key)) is not None}
+    for key in changes.keys() & {name for kind, name in MASKED if kind is model}:
+        changes[key][1] = "***"
     return changes
 
 
+_COLUMN_PLAIN = {Decimal: str, date: date.isoformat, datetime: datetime.isoformat}
+
+
+def _same(value):
+    return value
+
+
 @cache
-def _logged_columns(model: type) -> tuple[tuple[str, bool], ...]:
-    return tuple((attr.key, (model, attr.key) in MASKED) for attr in inspect(model).column_attrs
-                 if attr.key not in SKIPPED)
+def _logged_columns(model: type) -> tuple[str, ...]:
+    return tuple(attr.key for attr in inspect(model).column_attrs if attr.key not in SKIPPED)
 
 
 class _Snapshot:

@@ -20,15 +20,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from itertools import islice
 from pathlib import Path
 
 from flask import current_app, g
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, inspect, select, text
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.exc import SQLAlchemyError
 
+from icp.bulk import ids_reserve, rows_insert
 from icp.credits import PRE_APPROVED, credit_rules_held, preapproval_amount, preapproval_forget, preapproval_reserve
 from icp.extensions import db
 from icp.history import log_written
@@ -58,6 +61,7 @@ ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:T?\d{1,2}:\d{2}(?
 ROC_DATE = re.compile(r"^(\d{1,3})[-/.](\d{1,2})[-/.](\d{1,2})$")
 WORDED_DATE = re.compile(r"^(\d{1,4})年(\d{1,2})月(\d{1,2})日?$")
 FLUSH_EVERY = 1000  # rows validated, then written and released, at a time (progress is reported per chunk)
+REFERENCES_HELD = 10_000  # records of other sheets kept loaded from one chunk to the next, at most
 HEADER_ROWS_MAX = 5  # a title and merged header rows may sit above the data
 # What the rules read from a linked record, loaded with it: a new case's agreement's contractor (bad
 # record), a decision's case's agreement (pre-approval gates). (A case's status is recomputed from the
@@ -296,6 +300,7 @@ class KeyIndex:
         rows = db.session.execute(select(spec.model.id, *self.columns).order_by(spec.model.id))
         for record_id, *parts in rows:
             self.entries.setdefault(tuple(parts), []).append(record_id)
+        self.stored = bool(self.entries)  # a row can match a stored record
         self.rejected: set[tuple] = set()
         self.unsettled: set[tuple] = set()  # keys with records of this import added since the last settle
 
@@ -371,11 +376,12 @@ class Importer:
 
     def __init__(self, *, progress: Callable[[str, int, int | None], None] | None = None):
         self.indexes: dict[type, KeyIndex] = {}
-        self.loaded: dict[tuple[type, int], object] = {}  # the records this chunk names or matches, by id
+        self.loaded: dict[tuple[type, int], object] = {}  # records rows name or match, by (model, id)
         self.keys_read: dict[tuple[type, str], tuple] = {}  # this chunk's references: (target, text) → key
         self.result = ImportResult()
         self.progress = progress
         self.pending: list[Pending] = []  # created records of this chunk, not yet written
+        self.updated = False  # this chunk changed stored records (through the ORM)
         self.unflushed_preapprovals: set = set()  # agreements whose decisions this chunk updates (not yet flushed)
 
     def index(self, model: type) -> KeyIndex:
@@ -403,6 +409,8 @@ class Importer:
         """Load the stored records a chunk's rows match by natural key, with the links their comparison reads,
         in one query per table (a re-import would otherwise load each record and each of its links alone)."""
         index = self.index(spec.model)
+        if not index.stored:
+            return
         position = {f.key: i for i, f in columns.items()}
         ids = set()
         for _number, row in chunk:
@@ -517,7 +525,7 @@ class Importer:
                     self.row_import(spec, index, seen, count, number, row, columns, letters)
                 self.chunk_write(spec.model)
                 index.settle()
-                records_release()
+                self.references_release(spec.model)
                 if self.progress:
                     self.progress(spec.sheet, done, total)
         if self.progress:
@@ -561,7 +569,6 @@ class Importer:
     def references_load(self, chunk: list, columns: dict) -> None:
         """Load, with one query per linked table, the stored records a chunk of rows names (not one per row)."""
         wanted: dict[type, set[int]] = {}
-        self.loaded.clear()
         self.keys_read.clear()
         for i, f in columns.items():
             if f.kind not in ("ref", "refs"):
@@ -573,14 +580,31 @@ class Importer:
                     continue
                 names = [n.strip() for n in re.split(r"[；;]", text) if n.strip()] if f.kind == "refs" else [text]
                 for name in names:
-                    try:
-                        key = self.keys_read[(f.target, name)] = self.reference_key(f, name)
-                    except ValueProblem:
-                        continue
+                    key = self.keys_read.get((f.target, name))
+                    if key is None:
+                        try:
+                            key = self.keys_read[(f.target, name)] = self.reference_key(f, name)
+                        except ValueProblem:
+                            continue
                     found = index.entries.get(key, [])
-                    wanted.setdefault(f.target, set()).update(item for item in found if isinstance(item, int))
+                    wanted.setdefault(f.target, set()).update(
+                        item for item in found if isinstance(item, int) and (f.target, item) not in self.loaded)
         for model, ids in wanted.items():
             self.records_load(model, ids)
+
+    def references_release(self, model: type) -> None:
+        """After a chunk: let go of the records it wrote or matched; keep the records of other sheets it named
+        for the next chunks (a sheet's rows name the same agreements, firms and meetings again), up to
+        REFERENCES_HELD of them."""
+        matched = [self.loaded.pop(key) for key in [key for key in self.loaded if key[0] is model]]
+        if self.updated or len(self.loaded) > REFERENCES_HELD:  # the ORM wrote: start afresh
+            self.loaded.clear()
+            records_release()
+        else:
+            for record in matched:
+                if record in db.session:
+                    db.session.expunge(record)
+        self.updated = False
 
     def records_load(self, model: type, ids, *options) -> None:
         """Load records by id, held (self.loaded) until the next chunk: the identity map keeps them weakly."""
@@ -603,6 +627,9 @@ class Importer:
         for i, f in columns.items():
             raw = row[i] if i < len(row) else None
             raw_of[f.key] = raw
+            if raw is None:  # what cell_parse gives a blank cell, without the calls (most cells of a sheet)
+                values[f.key] = [] if f.kind == "refs" else None
+                continue
             try:
                 values[f.key] = self.cell_parse(f, raw)
             except ValueProblem as error:
@@ -623,8 +650,8 @@ class Importer:
             self._reject(spec, index, count, None, problems)
             return
         current = index.get(key, occurrence)
-        fields = {f.key: f for f in columns.values()}
         if current is not None:
+            fields = {f.key: f for f in columns.values()}
             changes = {k: v for k, v in values.items() if _differs(fields[k], getattr(current, k), v)}
             for k, v in list(changes.items()):
                 if v is None and fields[k].default is not None:  # a blank cell keeps a defaulted field's default
@@ -636,10 +663,10 @@ class Importer:
                 return
             merged = {**_record_values(current), **changes}
         else:
-            merged = {f.key: f.default for f in fields_of(spec.model) if f.default is not None}
+            merged = dict(_defaults(spec.model))
             merged.update({k: v for k, v in values.items() if v is not None or k not in merged})
-            for f in fields_of(spec.model):
-                if f.required and merged.get(f.key) is None:
+            for f in _required(spec.model):
+                if merged.get(f.key) is None:
                     problem(f.key, None, _("此欄為必填") if f.key in letters else
                             _("缺少必填欄位「%(header)s」", header=f.label))
         owner = current.id if current is not None else object()
@@ -660,9 +687,10 @@ class Importer:
         if current is not None:
             for k, v in changes.items():
                 setattr(current, k, v)
+            self.updated = True
             count.updated += 1
         else:
-            record = Pending({f.key: merged.get(f.key) for f in fields_of(spec.model)})
+            record = Pending(merged)
             self.pending.append(record)
             index.add(key, record)
             count.created += 1
@@ -706,8 +734,14 @@ def creates_write(model: type, pending: list[Pending]) -> None:
         rows.append(row)
     for record, row, record_id in zip(pending, rows, ids_reserve(connection, table, len(rows)), strict=True):
         record.id = row["id"] = record_id
-    connection.execute(insert(table), [{column.key: row[name] for name, column in [("id", table.c.id), *columns]}
-                                       for row in rows])
+    # One executemany per set of filled columns (rows of a sheet mostly fill the same ones): a blank column is
+    # left to the table (NULL; defaults are already in the row), which spares binding every blank of every row.
+    by_filled: dict[tuple, list] = {}
+    for row in rows:
+        filled = {column.key: row[name] for name, column in [("id", table.c.id), *columns] if row[name] is not None}
+        by_filled.setdefault(tuple(filled), []).append(filled)
+    for filled_rows in by_filled.values():
+        rows_insert(connection, table, filled_rows)
     for rel in mapper.relationships:
         if rel.secondary is None:
             continue
@@ -715,8 +749,7 @@ def creates_write(model: type, pending: list[Pending]) -> None:
         (_target, target_column), = rel.secondary_synchronize_pairs
         link_rows = [{own_column.key: record.id, target_column.key: item.id}
                      for record in pending for item in record.values.get(rel.key) or ()]
-        if link_rows:
-            connection.execute(insert(rel.secondary), link_rows)
+        rows_insert(connection, rel.secondary, link_rows)
     written = []
     for record, row in zip(pending, rows):
         values = {**row, **{rel: record.values.get(rel) for rel in links.values()}}
@@ -725,24 +758,11 @@ def creates_write(model: type, pending: list[Pending]) -> None:
         written.append(("create", values, changes))
     log_written(connection, model, written)
     if model is CaseDecision:
-        touched = {record.values["case"].id for record in pending if record.values.get("case") is not None}
-        case_statuses_refresh(connection, touched)
-        for obj in list(db.session.identity_map.values()):  # their status and version changed underneath
-            if isinstance(obj, IcpCase) and obj.id in touched:
-                db.session.expire(obj)
-
-
-def ids_reserve(connection, table, count: int) -> list[int]:
-    """Ids for `count` new rows of `table`, taken before the INSERT so that it can be one executemany (an
-    INSERT ... RETURNING that must keep the rows' order runs one row per statement on SQLite). PostgreSQL
-    draws them from the table's sequence; SQLite gives a new row max(id) + 1 anyway, and the import holds
-    the database's only write lock from its first write (a writer slipping in before that makes the INSERT
-    fail on the key, and the import with it: nothing is written twice)."""
-    if connection.dialect.name == "postgresql":
-        return list(connection.scalars(text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
-                                            "FROM generate_series(1, :count)"), {"table": table.name, "count": count}))
-    first = connection.scalar(select(func.coalesce(func.max(table.c.id), 0))) + 1
-    return list(range(first, first + count))
+        cases = {record.values["case"].id: record.values["case"] for record in pending
+                 if record.values.get("case") is not None}
+        for case_id, status, version in case_statuses_refresh(connection, cases):
+            set_committed_value(cases[case_id], "status", status)  # the loaded case as now stored
+            set_committed_value(cases[case_id], "version_id", version)
 
 
 def workbook_read(path: str | Path):
@@ -826,6 +846,16 @@ def _chunks(items, size: int) -> Iterator[list]:
 def _chain(first, rest):
     yield from first
     yield from rest
+
+
+@cache
+def _defaults(model: type) -> dict:
+    return {f.key: f.default for f in fields_of(model) if f.default is not None}
+
+
+@cache
+def _required(model: type) -> tuple[Field, ...]:
+    return tuple(f for f in fields_of(model) if f.required)
 
 
 def _field(spec: Spec, name: str) -> Field:

@@ -71,11 +71,13 @@ def _before_flush(session: Session, _context, _instances) -> None:
             case.status = status
 
 
-def case_statuses_refresh(connection, case_ids) -> None:
+def case_statuses_refresh(connection, case_ids) -> list[tuple[int, str, int]]:
     """Set-based case_status_of for cases whose decisions were written without the ORM (the import): one
-    read of their decisions, one UPDATE of those whose status changes, each logged in the history."""
+    read of their decisions, one UPDATE of those whose status changes, each logged in the history.
+    Returns (id, new status, new version) of each case changed."""
     cases, decisions, meetings = IcpCase.__table__, CaseDecision.__table__, Meeting.__table__
     case_ids = sorted(set(case_ids))
+    updated = []
     for start in range(0, len(case_ids), IN_LIMIT):
         ids = case_ids[start:start + IN_LIMIT]
         entries: dict[int, list] = {}
@@ -91,12 +93,14 @@ def case_statuses_refresh(connection, case_ids) -> None:
                 changed.append((row, status))
         if not changed:
             continue
+        updated += [(row.id, status, row.version_id + 1) for row, status in changed]
         connection.execute(update(cases).where(cases.c.id == bindparam("case_id"))
                            .values(status=bindparam("new_status"), version_id=cases.c.version_id + 1),
                            [{"case_id": row.id, "new_status": status} for row, status in changed])
         log_written(connection, IcpCase, [("update", {**row._mapping, "status": status,
                                                       "version_id": row.version_id + 1},
                                            {"status": [row.status, status]}) for row, status in changed])
+    return updated
 
 
 def ledger_register() -> None:

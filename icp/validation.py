@@ -46,12 +46,16 @@ def record_problems(model: type, values: dict, current: object | None = None, *,
     once with unique_keys and unique_message instead.
     """
     problems: Problems = {}
-    generic = _GENERIC if unique else tuple(c for c in _GENERIC if c is not _unique_problems)
-    checks = [partial(check, model=model) for check in generic] + MODEL_RULES.get(model, [])
-    for check in checks:
+    for check in _checks(model, unique):
         for field, message in check(values, current).items():
             problems.setdefault(field, message)
     return problems
+
+
+@cache
+def _checks(model: type, unique: bool) -> tuple[ModelRule, ...]:
+    generic = _GENERIC if unique else tuple(c for c in _GENERIC if c is not _unique_problems)
+    return tuple(partial(check, model=model) for check in generic) + tuple(MODEL_RULES.get(model, ()))
 
 
 def _length_problems(values: dict, _current, *, model: type) -> Problems:
@@ -71,10 +75,7 @@ def _text_lengths(model: type) -> tuple[tuple[str, int], ...]:
 
 def _constraint_problems(values: dict, _current, *, model: type) -> Problems:
     problems = {}
-    for constraint in model.__table__.constraints:
-        if not isinstance(constraint, CheckConstraint):
-            continue
-        info = constraint.info
+    for info in _check_rules(model):
         if info.get("rule") == "range":
             value = values.get(info["column"])
             if value is None or not isinstance(value, (int, Decimal, float)):
@@ -92,6 +93,11 @@ def _constraint_problems(values: dict, _current, *, model: type) -> Problems:
                                             later=column_label(model, info["later"]), word=word,
                                             earlier=column_label(model, info["earlier"]))
     return problems
+
+
+@cache
+def _check_rules(model: type) -> tuple[dict, ...]:
+    return tuple(c.info for c in model.__table__.constraints if isinstance(c, CheckConstraint) and c.info.get("rule"))
 
 
 def _range_message(low, high, low_exclusive: bool) -> str:
