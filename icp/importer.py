@@ -11,6 +11,7 @@ reader expands no entities). Rows are read, validated and written a chunk at a t
 names are loaded with one query per table), so the session holds one chunk; the key indexes hold every
 natural key of the referenced sheets, and calamine holds the cells of the sheet being read.
 """
+import gc
 import io
 import re
 import unicodedata
@@ -64,12 +65,12 @@ FLUSH_EVERY = 1000  # rows validated, then written and released, at a time (prog
 REFERENCES_HELD = 10_000  # records of other sheets kept loaded from one chunk to the next, at most
 HEADER_ROWS_MAX = 5  # a title and merged header rows may sit above the data
 # What the rules read from a linked record, loaded with it: a new case's agreement's contractor (bad
-# record), a decision's case's agreement (pre-approval gates). (A case's status is recomputed from the
-# database after its decisions are written: icp.ledger.case_statuses_refresh.)
-PRELOAD = {
-    Agreement: (selectinload(Agreement.contractor),),
-    IcpCase: (selectinload(IcpCase.agreement),),
-}
+# record), a decision's case's agreement (pre-approval gates). A case's agreement is loaded once and held
+# (a sheet's decisions name the same agreements again): the case finds it in the session without a query.
+# (A case's status is recomputed from the database after its decisions are written:
+# icp.ledger.case_statuses_refresh.)
+PRELOAD = {Agreement: (selectinload(Agreement.contractor),)}
+HELD_LINKS = {IcpCase: (IcpCase.agreement_id, Agreement)}
 
 
 class ImportRefused(Exception):
@@ -480,6 +481,10 @@ class Importer:
                 self.result.problems.append(Problem("", 0, "", "", "", str(error)))
         finally:
             workbook.close()
+            # What each chunk left alive (key indexes, held records) lives until the import ends; sheet_import
+            # moved it to the collector's permanent generation, sparing the full collections that would walk
+            # it again and again (a quarter of the time at 50,000 cases). Hand it back now.
+            gc.unfreeze()
         if self.result.problems or dry_run:
             db.session.rollback()
         else:
@@ -526,6 +531,7 @@ class Importer:
                 self.chunk_write(spec.model)
                 index.settle()
                 self.references_release(spec.model)
+                gc.freeze()  # see run()
                 if self.progress:
                     self.progress(spec.sheet, done, total)
         if self.progress:
@@ -608,11 +614,16 @@ class Importer:
 
     def records_load(self, model: type, ids, *options) -> None:
         """Load records by id, held (self.loaded) until the next chunk: the identity map keeps them weakly."""
-        ids = sorted(ids)
+        ids, linked = sorted(ids), set()
+        link = HELD_LINKS.get(model)
         for start in range(0, len(ids), IN_LIMIT):
             for record in db.session.scalars(select(model).options(*options, *PRELOAD.get(model, ()))
                                              .where(model.id.in_(ids[start:start + IN_LIMIT]))):
                 self.loaded[(model, record.id)] = record
+                if link is not None:
+                    linked.add(getattr(record, link[0].key))
+        if link is not None:
+            self.records_load(link[1], {i for i in linked if i is not None and (link[1], i) not in self.loaded})
 
     def row_import(self, spec: Spec, index: KeyIndex, seen: Counter, count: SheetCount, number: int, row,
                    columns: dict, letters: dict) -> None:
@@ -711,23 +722,18 @@ def creates_write(model: type, pending: list[Pending]) -> None:
     history entry per record (icp.history.log_written), and for decisions their cases' statuses
     (icp.ledger.case_statuses_refresh). The credit summary is rebuilt at the commit (summary_defer).
     """
-    mapper = inspect(model)
     table = model.__table__
     connection = db.session.connection()
-    links = {next(iter(rel.local_columns)).key: rel.key for rel in mapper.relationships
-             if rel.secondary is None and rel.direction.name == "MANYTOONE"}
-    columns = [(attr.key, attr.columns[0]) for attr in mapper.column_attrs if attr.key != "id"]
+    plan = _write_plan(model)
     rows = []
     for record in pending:
         given, row = record.values, {}
-        for name, column in columns:
-            if name in links:
-                linked = given.get(links[name])
-                value = linked.id if linked is not None else None
-            else:
-                value = given.get(name)
-                if value is None and column.default is not None and column.default.is_scalar:
-                    value = column.default.arg
+        for name, link, default in plan.columns:
+            value = given.get(link or name)
+            if link is not None:
+                value = value.id if value is not None else None
+            elif value is None:
+                value = default
             row[name] = value
         row["version_id"] = 1
         row.update(derived_values(model, row.get))
@@ -738,23 +744,19 @@ def creates_write(model: type, pending: list[Pending]) -> None:
     # left to the table (NULL; defaults are already in the row), which spares binding every blank of every row.
     by_filled: dict[tuple, list] = {}
     for row in rows:
-        filled = {column.key: row[name] for name, column in [("id", table.c.id), *columns] if row[name] is not None}
+        filled = {key: value for key, value in row.items() if value is not None}
         by_filled.setdefault(tuple(filled), []).append(filled)
     for filled_rows in by_filled.values():
         rows_insert(connection, table, filled_rows)
-    for rel in mapper.relationships:
-        if rel.secondary is None:
-            continue
-        (_own, own_column), = rel.synchronize_pairs
-        (_target, target_column), = rel.secondary_synchronize_pairs
-        link_rows = [{own_column.key: record.id, target_column.key: item.id}
-                     for record in pending for item in record.values.get(rel.key) or ()]
-        rows_insert(connection, rel.secondary, link_rows)
+    for rel, own_key, target_key in plan.collections:
+        rows_insert(connection, rel.secondary, [{own_key: record.id, target_key: item.id} for record in pending
+                                                for item in record.values.get(rel.key) or ()])
     written = []
     for record, row in zip(pending, rows):
-        values = {**row, **{rel: record.values.get(rel) for rel in links.values()}}
-        changes = {rel.key: [[], sorted(item.id for item in record.values[rel.key])]
-                   for rel in mapper.relationships if rel.secondary is not None and record.values.get(rel.key)}
+        given = record.values
+        values = {**row, **{link: given.get(link) for link in plan.links}}
+        changes = {rel.key: [[], sorted(item.id for item in given[rel.key])] for rel, _own, _target in plan.collections
+                   if given.get(rel.key)}
         written.append(("create", values, changes))
     log_written(connection, model, written)
     if model is CaseDecision:
@@ -763,6 +765,37 @@ def creates_write(model: type, pending: list[Pending]) -> None:
         for case_id, status, version in case_statuses_refresh(connection, cases):
             set_committed_value(cases[case_id], "status", status)  # the loaded case as now stored
             set_committed_value(cases[case_id], "version_id", version)
+
+
+@dataclass(frozen=True)
+class _WritePlan:
+    columns: tuple  # (attribute, the to-one link it holds the id of or None, its scalar default or None)
+    links: tuple  # the to-one links (their records go into the history label)
+    collections: tuple  # (many-to-many relationship, its link table's key for this record, for the other)
+
+
+@cache
+def _write_plan(model: type) -> _WritePlan:
+    """How creates_write turns a record's values into its table's row, worked out once per model. The row's
+    keys are the table's column keys, which are the attributes' (mapped_column names them alike)."""
+    mapper = inspect(model)
+    links = {next(iter(rel.local_columns)).key: rel.key for rel in mapper.relationships
+             if rel.secondary is None and rel.direction.name == "MANYTOONE"}
+    columns = []
+    for attr in mapper.column_attrs:
+        column = attr.columns[0]
+        assert attr.key == column.key, (model, attr.key)
+        if attr.key == "id":
+            continue
+        default = column.default.arg if column.default is not None and column.default.is_scalar else None
+        columns.append((attr.key, links.get(attr.key), default))
+    collections = []
+    for rel in mapper.relationships:
+        if rel.secondary is not None:
+            (_own, own_column), = rel.synchronize_pairs
+            (_target, target_column), = rel.secondary_synchronize_pairs
+            collections.append((rel, own_column.key, target_column.key))
+    return _WritePlan(tuple(columns), tuple(links.values()), tuple(collections))
 
 
 def workbook_read(path: str | Path):
