@@ -6,10 +6,11 @@ a workbook is imported completely or not at all. A row whose natural key matches
 only the fields that differ (the history listener logs them with source "import"); other rows create
 records. The file itself is checked first: its size, that it really is an .xlsx (a zip holding
 [Content_Types].xml and xl/workbook.xml), the uncompressed sizes its zip directory declares (zip bombs),
-and that no XML part declares a DTD (entity expansion); only then is it parsed, with calamine (its XML
-reader expands no entities). Rows are read, validated and written a chunk at a time (the records a chunk
-names are loaded with one query per table), so the session holds one chunk; the key indexes hold every
-natural key of the referenced sheets, and calamine holds the cells of the sheet being read.
+and that no XML part declares a DTD (entity expansion); only then is it parsed, a sheet at a time as its
+rows are needed (icp.xlsxread streams them). Rows are validated and written a chunk at a time (the records
+a chunk names are loaded with one query per table; the new ones are written set-based, creates_write), so
+memory holds one chunk of rows; what grows with the file is one natural key per row (to match rows, find
+duplicates in the workbook and resolve references by key) and the workbook's shared-string table.
 """
 import gc
 import io
@@ -43,6 +44,7 @@ from icp.sqlite import IN_LIMIT
 from icp.summary import summary_defer
 from icp.validation import record_problems, unique_keys, unique_message
 from icp.xlsx import FORMULA_STARTS
+from icp.xlsxread import Workbook, WorkbookUnreadable
 from models import Agreement, CaseDecision, IcpCase
 
 REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
@@ -471,13 +473,13 @@ class Importer:
             try:
                 for spec in SPECS:
                     if spec.sheet in workbook.sheet_names:
-                        self.sheet_import(spec, sheet_open(workbook, spec.sheet))
+                        self.sheet_import(spec, workbook)
                 db.session.flush()
             except SQLAlchemyError as error:
                 db.session.rollback()
                 self.result.problems.append(Problem("", 0, "", "", "", _("資料庫拒絕寫入：%(error)s",
                                                                              error=str(error.orig or error)[:300])))
-            except ImportRefused as error:  # a sheet calamine cannot parse
+            except ImportRefused as error:  # a sheet that cannot be parsed
                 self.result.problems.append(Problem("", 0, "", "", "", str(error)))
         finally:
             workbook.close()
@@ -492,13 +494,13 @@ class Importer:
             self.result.written = True
         return self.result
 
-    def sheet_import(self, spec: Spec, worksheet) -> None:
+    def sheet_import(self, spec: Spec, workbook: Workbook) -> None:
         count = SheetCount(spec.sheet)
         self.result.counts.append(count)
         fields = fields_of(spec.model)
         by_key = {f.key: f for f in fields}
         by_label = {f.label: f for f in fields}
-        columns, first_data, rows, texts = _header_read(sheet_rows(worksheet), by_key, by_label)
+        columns, first_data, rows, texts = _header_read(sheet_rows(workbook, spec.sheet), by_key, by_label)
         headers = {i: f.label for i, f in columns.items()}
         for i, h in texts.items():
             if i not in columns:
@@ -513,7 +515,8 @@ class Importer:
         index = self.index(spec.model)
         seen: Counter = Counter()
         self.unique = UniqueIndex(spec.model)
-        total = max(worksheet.end[0] + 2 - first_data, 0) if worksheet.start is not None else 0
+        last = workbook.row_count(spec.sheet)
+        total = max(last + 1 - first_data, 0) if last is not None else None
         if self.progress:
             self.progress(spec.sheet, 0, total)
         done = 0
@@ -522,7 +525,7 @@ class Importer:
         # one chunk whatever the size of the file. The rule tables are read once per sheet.
         with db.session.no_autoflush, credit_rules_held():  # the checks need no flushed rows (UniqueIndex)
             for chunk in _chunks(enumerate(rows, start=first_data), FLUSH_EVERY):
-                done = min(done + len(chunk), total)
+                done = min(done + len(chunk), total) if total is not None else done + len(chunk)
                 chunk = [(number, row) for number, row in chunk if any(v is not None for v in row)]
                 self.references_load(chunk, columns)
                 self.matches_load(spec, chunk, columns)
@@ -535,7 +538,7 @@ class Importer:
                 if self.progress:
                     self.progress(spec.sheet, done, total)
         if self.progress:
-            self.progress(spec.sheet, total, total)
+            self.progress(spec.sheet, done if total is None else total, total)
 
     def chunk_write(self, model: type) -> None:
         """Write what the chunk's rows decided so far: updates through the ORM (its ledger and history
@@ -798,35 +801,22 @@ def _write_plan(model: type) -> _WritePlan:
     return _WritePlan(tuple(columns), tuple(links.values()), tuple(collections))
 
 
-def workbook_read(path: str | Path):
-    """The workbook opened with calamine (a Rust reader, ~15 times faster than openpyxl here).
+def workbook_read(path: str | Path) -> Workbook:
+    """The workbook, opened for streaming (icp.xlsxread): a sheet is parsed as its rows are asked for.
 
-    Only after upload_check has refused oversized, malformed or DTD-bearing files: calamine's XML reader
-    expands no entities either. A sheet is parsed when it is asked for.
+    Only after upload_check has refused oversized, malformed or DTD-bearing files.
     """
-    from python_calamine import CalamineWorkbook
-
     try:
-        return CalamineWorkbook.from_path(str(path))
-    except Exception:  # noqa: BLE001 - calamine raises its own error kinds for any unreadable part
+        return Workbook(path)
+    except WorkbookUnreadable:
         raise ImportRefused(_("檔案已損毀或格式不正確，無法讀取")) from None
 
 
-def sheet_open(workbook, name: str):
+def sheet_rows(workbook: Workbook, name: str) -> Iterator[tuple]:
     try:
-        return workbook.get_sheet_by_name(name)
-    except Exception:  # noqa: BLE001 - calamine raises its own error kinds for an unreadable sheet
+        yield from workbook.rows(name)
+    except WorkbookUnreadable:
         raise ImportRefused(_("檔案已損毀或格式不正確，無法讀取")) from None
-
-
-def sheet_rows(sheet) -> Iterator[tuple]:
-    """A sheet's rows from row 1 and column A, as openpyxl would give them: blank cells None, whole
-    numbers int (calamine gives every number as a float and a blank as "")."""
-    if sheet.start is None:
-        return
-    pad = (None,) * sheet.start[1]  # calamine's rows begin at the first used column
-    for row in sheet.iter_rows():
-        yield pad + tuple(None if v == "" else int(v) if type(v) is float and v.is_integer() else v for v in row)
 
 
 def _header_read(rows: Iterator[tuple], by_key: dict, by_label: dict) -> tuple[dict, int, Iterator, dict]:
