@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app, g
 from flask_babel import gettext as _
@@ -44,8 +45,10 @@ from icp.sqlite import IN_LIMIT
 from icp.summary import summary_defer
 from icp.validation import record_problems, unique_keys, unique_message
 from icp.xlsx import FORMULA_STARTS
-from icp.xlsxread import Workbook, WorkbookUnreadable
 from models import Agreement, CaseDecision, IcpCase
+
+if TYPE_CHECKING:
+    from icp.xlsxread import Workbook
 
 REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 ZIP_MAGIC = b"PK\x03\x04"
@@ -494,7 +497,7 @@ class Importer:
             self.result.written = True
         return self.result
 
-    def sheet_import(self, spec: Spec, workbook: Workbook) -> None:
+    def sheet_import(self, spec: Spec, workbook: "Workbook") -> None:
         count = SheetCount(spec.sheet)
         self.result.counts.append(count)
         fields = fields_of(spec.model)
@@ -801,18 +804,23 @@ def _write_plan(model: type) -> _WritePlan:
     return _WritePlan(tuple(columns), tuple(links.values()), tuple(collections))
 
 
-def workbook_read(path: str | Path) -> Workbook:
+def workbook_read(path: str | Path) -> "Workbook":
     """The workbook, opened for streaming (icp.xlsxread): a sheet is parsed as its rows are asked for.
 
-    Only after upload_check has refused oversized, malformed or DTD-bearing files.
+    Only after upload_check has refused oversized, malformed or DTD-bearing files. (Imported here: the reader
+    uses parts of openpyxl, which a process that never imports need not load.)
     """
+    from icp.xlsxread import Workbook, WorkbookUnreadable
+
     try:
         return Workbook(path)
     except WorkbookUnreadable:
         raise ImportRefused(_("檔案已損毀或格式不正確，無法讀取")) from None
 
 
-def sheet_rows(workbook: Workbook, name: str) -> Iterator[tuple]:
+def sheet_rows(workbook: "Workbook", name: str) -> Iterator[tuple]:
+    from icp.xlsxread import WorkbookUnreadable
+
     try:
         yield from workbook.rows(name)
     except WorkbookUnreadable:
