@@ -439,7 +439,7 @@ def verdict(row: dict, rows: list[dict]) -> str:
     if row["group"] == "totals":
         floor = next((r for r in rows if r["group"] == "floor" and r["db"] == row["db"] and r["n"] == row["n"]
                       and r.get("url") == row.get("url")), None)
-        ok = ms <= 150 * factor and (floor is None or ms <= floor["median"])  # and not slower than its floor
+        ok = ms <= 150 * factor and (floor is None or row["median"] <= floor["median"])  # not slower than its floor
         return f"{'✅' if ok else '❌'} ≤ {150 * factor:g} ms and ≤ floor" + (
             f" (floor × {row['median'] / floor['median']:.1f})" if floor else "")
     if row["group"] in ("annual", "quarterly"):
