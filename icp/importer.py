@@ -70,9 +70,9 @@ FLUSH_EVERY = 1000  # rows validated, then written and released, at a time (prog
 REFERENCES_HELD = 10_000  # records of other sheets kept loaded from one chunk to the next, at most
 HEADER_ROWS_MAX = 5  # a title and merged header rows may sit above the data
 # What the rules read from a linked record, loaded with it: a new case's agreement's contractor (bad
-# record), a decision's case's agreement (pre-approval gates). A case's agreement is loaded once and held
-# (a sheet's decisions name the same agreements again): the case finds it in the session without a query.
-# (A case's status is recomputed from the database after its decisions are written:
+# record); a decision's case's agreement (pre-approval gates), loaded once and held with the records the
+# rows name (a sheet's decisions name the same agreements again), so the case finds it in the session
+# without a query. (A case's status is recomputed from the database after its decisions are written:
 # icp.ledger.case_statuses_refresh.)
 PRELOAD = {Agreement: (selectinload(Agreement.contractor),)}
 HELD_LINKS = {IcpCase: (IcpCase.agreement_id, Agreement)}
@@ -296,7 +296,7 @@ class KeyIndex:
 
     def __init__(self, spec: Spec, loaded: dict):
         self.spec = spec
-        self.loaded = loaded  # (model, id) → the record, for the records the importer loaded for this chunk
+        self.loaded = loaded  # (model, id) → record: what the importer holds loaded (Importer.loaded)
         mapper = inspect(spec.model)
         self.columns = []
         for name in spec.key:
