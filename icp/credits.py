@@ -190,6 +190,15 @@ def preapproval_forget(agreement_ids) -> None:
         held.stale.update(agreement_ids)
 
 
+def decision_credits(values: dict) -> Decimal:
+    """The credits a decision (its values by attribute) carries: approved value × multiplier when both are
+    given, else what it records."""
+    value, multiplier = values.get("approved_value"), values.get("multiplier")
+    if value is not None and multiplier is not None:
+        return credit_compute(value=value, multiplier=multiplier)
+    return values.get("credits") or Decimal(0)
+
+
 def preapproval_amount(agreement, *, credits: Decimal, currency: str, rate: Decimal | None) -> Decimal | None:
     """What a pre-approval counts against its agreement's obligation, in the obligation's currency: None when
     it cannot be compared (NTD without a rate against USD points) or does not count (USD against NTD)."""

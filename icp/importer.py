@@ -35,7 +35,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.exc import SQLAlchemyError
 
 from icp.bulk import ids_reserve, rows_insert
-from icp.credits import PRE_APPROVED, credit_rules_held, preapproval_amount, preapproval_forget, preapproval_reserve
+from icp.credits import (PRE_APPROVED, credit_rules_held, decision_credits, preapproval_amount, preapproval_forget,
+                         preapproval_reserve)
 from icp.extensions import db
 from icp.history import log_written
 from icp.interchange import (KEY_SEPARATOR, README_SHEET, SPEC_OF, SPECS, Field, Spec, fields_of, key_hint,
@@ -572,8 +573,7 @@ class Importer:
             preapproval_forget(agreements)
             self.unflushed_preapprovals.update(agreements)
         elif agreement_id is not None:
-            credits = derived_values(CaseDecision, values.get).get("credits", values.get("credits") or Decimal(0))
-            amount = preapproval_amount(values["case"].agreement, credits=credits,
+            amount = preapproval_amount(values["case"].agreement, credits=decision_credits(values),
                                         currency=values.get("currency") or "USD", rate=values.get("exchange_rate"))
             if amount is not None:
                 preapproval_reserve(agreement_id, amount)

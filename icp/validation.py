@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import CheckConstraint, String, UniqueConstraint, func, select
 
-from icp.credits import BANKING_ABOLISHED, PRE_APPROVED, credit_compute, multiplier_problem, preapproval_problems
+from icp.credits import BANKING_ABOLISHED, PRE_APPROVED, decision_credits, multiplier_problem, preapproval_problems
 from icp.extensions import db
 from icp.rules import AWARD_PRIZES, AWARDS_PER_ROUND_MAX, ubn_is_valid
 from models import Award, BankedCredit, CaseDecision, CaseReview, Contractor, DomesticFirm, IcpCase, Meeting
@@ -176,10 +176,8 @@ def _decision_preapproval_gates(values: dict, current) -> Problems:
     case = values.get("case")
     if values.get("kind") != PRE_APPROVED or case is None:
         return {}
-    value, multiplier = values.get("approved_value"), values.get("multiplier")
-    credits = credit_compute(value=value, multiplier=multiplier) if value is not None and multiplier else \
-        values.get("credits") or Decimal(0)
-    problems = preapproval_problems(case=case, credits=credits, currency=values.get("currency") or "USD",
+    problems = preapproval_problems(case=case, credits=decision_credits(values),
+                                    currency=values.get("currency") or "USD",
                                     rate=values.get("exchange_rate"), decision_id=getattr(current, "id", None))
     if not problems or "exchange_rate" in problems:
         return problems

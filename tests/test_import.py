@@ -499,3 +499,18 @@ def test_a_reimport_raising_a_pre_approval_between_new_ones_checks_them_all_toge
     result, _path = run(tmp_path, data, name="raised.xlsx")
     assert [(p.sheet, p.row) for p in result.problems] == [("審議結果", rows[2])], result.problems
     assert "65,000,000.00" in result.problems[0].reason and not result.written
+
+
+def test_a_multiplier_outside_a_rule_of_the_same_workbook_is_refused(app, tmp_path, office_workbook):
+    # the rule sheet comes before the cases: its rows are written, then read once for the cases sheet
+    edit = Edit(office_workbook)
+    edit.append("乘數標準", {"case_type": "技術移轉", "min_multiplier": 1, "max_multiplier": 3,
+                              "effective_from": date(2011, 1, 1)})
+    row = edit.row_of("工業合作個案", "number", "C-100-001")
+    column = edit.set("工業合作個案", row, "multiplier", 4)
+    edit.set("工業合作個案", row, "submitted_on", date(2011, 5, 1))
+    result, _path = run(tmp_path, edit.bytes())
+    assert [(p.sheet, p.row, p.column) for p in result.problems] == [("工業合作個案", row, column)], result.problems
+    assert "乘數須介於 1 與 3 之間" in result.problems[0].reason and not result.written
+    edit.set("工業合作個案", row, "multiplier", 3)
+    assert run(tmp_path, edit.bytes(), name="fits.xlsx")[0].written
