@@ -9,12 +9,15 @@ records. The file itself is checked first: its size, that it really is an .xlsx 
 and that no XML part declares a DTD (entity expansion); only then is it parsed, a sheet at a time as its
 rows are needed (icp.xlsxread streams them). Rows are validated and written a chunk at a time (the records
 a chunk names are loaded with one query per table; the new ones are written set-based, creates_write), so
-memory holds one chunk of rows; what grows with the file is one natural key per row (to match rows, find
-duplicates in the workbook and resolve references by key) and the workbook's shared-string table.
+memory holds one chunk of rows. Natural keys are not held for the whole file either: a chunk's keys are
+asked of the database (KeyIndex, UniqueIndex: it holds every earlier chunk's records by then), and how
+many earlier rows had each key is counted in a scratch file (KeyCounts); what is kept from one chunk to the
+next is bounded (KEYS_HELD keys, REFERENCES_HELD records).
 """
 import gc
 import io
 import re
+import sqlite3
 import unicodedata
 import zipfile
 from collections import Counter
@@ -69,6 +72,7 @@ ROC_DATE = re.compile(r"^(\d{1,3})[-/.](\d{1,2})[-/.](\d{1,2})$")
 WORDED_DATE = re.compile(r"^(\d{1,4})年(\d{1,2})月(\d{1,2})日?$")
 FLUSH_EVERY = 1000  # rows validated, then written and released, at a time (progress is reported per chunk)
 REFERENCES_HELD = 10_000  # records of other sheets kept loaded from one chunk to the next, at most
+KEYS_HELD = 10_000  # natural keys a KeyIndex keeps the database's answer for, from one chunk to the next
 HEADER_ROWS_MAX = 5  # a title and merged header rows may sit above the data
 # What the rules read from a linked record, loaded with it: a new case's agreement's contractor (bad
 # record); a decision's case's agreement (pre-approval gates), loaded once and held with the records the
@@ -291,9 +295,30 @@ class Pending:
     id: int | None = None
 
 
+@dataclass
+class ParsedRow:
+    """A row read: its Excel row number, its fields' values, the raw cells, and the problems found so far."""
+
+    number: int
+    values: dict
+    raw_of: dict
+    problems: list
+
+
+def _problem(spec: Spec, number: int, letters: dict, key: str | None, value, reason: str) -> "Problem":
+    letter, header = letters.get(key, ("", "")) if key else ("", "")
+    shown = "" if value is None else (value.isoformat() if isinstance(value, (date, datetime)) else str(value))
+    return Problem(spec.sheet, number, letter, header, shown[:200], str(reason))
+
+
 # References -------------------------------------------------------------------------------------------------
 class KeyIndex:
-    """Natural key → stored records (ids, or new objects of this import) of one model, loaded once."""
+    """Natural key → records (ids, or new records of this import not yet written) of one model.
+
+    Asked of the database a chunk at a time (prefetch: the keys a chunk names, one query per key column
+    used), not held for the whole file: the records this import creates are written at the end of each
+    chunk (chunk_write), so the database answers for them too, and what is held is one chunk's keys.
+    """
 
     def __init__(self, spec: Spec, loaded: dict):
         self.spec = spec
@@ -303,19 +328,38 @@ class KeyIndex:
         for name in spec.key:
             prop = mapper.attrs[name]
             self.columns.append(next(iter(prop.local_columns)) if hasattr(prop, "direction") else prop.columns[0])
-        self.entries: dict[tuple, list] = {}
-        rows = db.session.execute(select(spec.model.id, *self.columns).order_by(spec.model.id))
-        for record_id, *parts in rows:
-            self.entries.setdefault(tuple(parts), []).append(record_id)
-        self.stored = bool(self.entries)  # a row can match a stored record
-        self.rejected: set[tuple] = set()
-        self.unsettled: set[tuple] = set()  # keys with records of this import added since the last settle
+        # a row can match a stored record (checked before this import writes any: sheets come in dependency
+        # order, so a model's index is made before its own sheet is read)
+        self.stored = db.session.scalar(select(spec.model.id).limit(1)) is not None
+        self.found: dict[tuple, list] = {}  # this chunk's keys → stored ids, in id order
+        self.pending: dict[tuple, list] = {}  # keys → this chunk's new records, until they are written
+        self.rejected: set[tuple] = set()  # keys of rows with problems (for the message of a reference to them)
 
     def key_of(self, values: dict) -> tuple:
         return tuple(v.id if hasattr(v, "__table__") else v for v in (values.get(k) for k in self.spec.key))
 
+    def prefetch(self, keys) -> None:
+        """Ask the database once for the records of every key in `keys` not asked for yet in this chunk."""
+        wanted = {key for key in keys if key not in self.found}
+        if not wanted:
+            return
+        for key in wanted:
+            self.found[key] = []
+        for record_id, *parts in _key_rows(self.spec.model, self.columns, wanted):
+            key = tuple(parts)
+            if key in wanted:
+                self.found[key].append(record_id)
+        for key in wanted:
+            self.found[key].sort()
+
+    def ids(self, key: tuple) -> list:
+        if key not in self.found:
+            self.prefetch([key])
+        pending = self.pending.get(key)
+        return self.found[key] + pending if pending else self.found[key]
+
     def get(self, key: tuple, occurrence: int = 0):
-        found = self.entries.get(key, [])
+        found = self.ids(key)
         if occurrence >= len(found):
             return None
         item = found[occurrence]
@@ -324,33 +368,102 @@ class KeyIndex:
         return self.loaded.get((self.spec.model, item)) or db.session.get(self.spec.model, item)
 
     def add(self, key: tuple, record) -> None:
-        self.entries.setdefault(key, []).append(record)
-        self.unsettled.add(key)
+        self.pending.setdefault(key, []).append(record)
 
-    def settle(self) -> None:
-        """After a write: hold ids, not records, so memory can let go of written records."""
-        for key in self.unsettled:
-            items = self.entries[key]
-            items[:] = [item if isinstance(item, int) else item.id for item in items]
-        self.unsettled.clear()
+    def written(self) -> None:
+        """After a write: the new records have ids, and the database holds them."""
+        for key, records in self.pending.items():
+            if key in self.found:
+                self.found[key].extend(record.id for record in records)
+        self.pending.clear()
+
+    def chunk_end(self) -> None:
+        """Keep what the database said for the next chunks (a sheet names the same agreements, firms and meetings
+        again; the records this import writes are added by `written`, and stored keys never change, since a row
+        updates the record whose key it has), up to KEYS_HELD keys."""
+        if len(self.found) > KEYS_HELD:
+            self.found.clear()
+
+
+def _key_rows(model: type, columns: list, keys: set[tuple]) -> Iterator[tuple]:
+    """(id, *key columns) of the stored records that may have one of `keys` (the caller keeps the exact ones).
+
+    Each key is asked for by one of its non-blank parts, through the column with the most distinct values
+    among the keys (the most selective, e.g. a decision's case rather than its meeting): one IN query per
+    column used, on its index where it has one. Keys with every part blank are asked for with IS NULL.
+    """
+    distinct = [len({key[i] for key in keys if key[i] is not None}) for i in range(len(columns))]
+    order = sorted(range(len(columns)), key=lambda i: -distinct[i])
+    by_column: dict[int, set] = {}
+    blank = False
+    for key in keys:
+        i = next((i for i in order if key[i] is not None), None)
+        if i is None:
+            blank = True
+        else:
+            by_column.setdefault(i, set()).add(key[i])
+    query = select(model.id, *columns)
+    for i, values in by_column.items():
+        values = list(values)
+        for start in range(0, len(values), IN_LIMIT):
+            yield from db.session.execute(query.where(columns[i].in_(values[start:start + IN_LIMIT])))
+    if blank:
+        yield from db.session.execute(query.where(*(column.is_(None) for column in columns)))
+
+
+class KeyCounts:
+    """How many rows of the sheet being read so far had each natural key (the n-th row with a key matches the
+    n-th stored record with it; in a sheet of unique keys a second one is a duplicate).
+
+    Kept in a private scratch database (SQLite's temporary file, its cache capped), a chunk's keys at a time,
+    so that memory does not grow with the number of rows.
+    """
+
+    CACHE_KB = 512
+
+    def __init__(self):
+        self.db = sqlite3.connect("")
+        self.db.execute(f"PRAGMA cache_size = -{self.CACHE_KB}")
+        self.db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID")
+
+    def sheet_start(self) -> None:
+        self.db.execute("DELETE FROM seen")
+
+    def load(self, keys) -> Counter:
+        """The counts so far of `keys`, as a Counter the chunk's rows then count on."""
+        by_text = {repr(key): key for key in keys}
+        texts, counts = list(by_text), Counter()
+        for start in range(0, len(texts), IN_LIMIT):
+            part = texts[start:start + IN_LIMIT]
+            for text, n in self.db.execute(f"SELECT key, n FROM seen WHERE key IN ({','.join('?' * len(part))})",
+                                           part):
+                counts[by_text[text]] = n
+        return counts
+
+    def save(self, counts: Counter) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO seen (key, n) VALUES (?, ?)",
+                            [(repr(key), n) for key, n in counts.items()])
+
+    def close(self) -> None:
+        self.db.close()
 
 
 class UniqueIndex:
-    """The unique keys of one table, checked for a whole sheet at once instead of one query per row.
+    """The unique keys of one table, checked a chunk at a time instead of one query per row.
 
-    Loaded with one query per key: value tuple → owners (stored ids, or a marker per new record of this
-    import); a row whose value another owner holds gets the same message as the forms' check.
+    The database is asked once per chunk and key for the values the chunk's rows give (prefetch); a value
+    another owner holds (a stored id, or a marker for a new record of this chunk) gets the same message as
+    the forms' check. Until the chunk is written, the values its rows claim and release are kept here.
     """
 
     def __init__(self, model: type):
         table = model.__table__
         self.model = model
+        self.table = table
         self.keys = list(dict.fromkeys(unique_keys(model)))  # a unique column may also have a unique index
-        self.owners: dict[tuple, dict[tuple, set]] = {}
-        for key in self.keys:
-            owners = self.owners[key] = {}
-            for record_id, *parts in db.session.execute(select(table.c.id, *(table.c[k] for k in key))):
-                owners.setdefault(tuple(parts), set()).add(record_id)
+        self.stored: dict[tuple, dict[tuple, set]] = {key: {} for key in self.keys}  # value → ids, as written
+        self.claimed: dict[tuple, dict[tuple, set]] = {key: {} for key in self.keys}  # … and as this chunk changed
+        self.released: dict[tuple, dict[tuple, set]] = {key: {} for key in self.keys}
 
     @staticmethod
     def value_of(key: tuple, values: dict) -> tuple | None:
@@ -358,11 +471,28 @@ class UniqueIndex:
             return None
         return tuple(values[k] for k in key)
 
+    def prefetch(self, rows: list[dict]) -> None:
+        for key in self.keys:
+            stored = self.stored[key]
+            wanted = {value for value in (self.value_of(key, values) for values in rows)
+                      if value is not None and value not in stored}
+            for value in wanted:
+                stored[value] = set()
+            columns = [self.table.c[k] for k in key]
+            for record_id, *parts in _key_rows(self.model, columns, wanted):
+                if tuple(parts) in wanted:
+                    stored[tuple(parts)].add(record_id)
+
+    def owners(self, key: tuple, value: tuple) -> set:
+        if value not in self.stored[key]:
+            self.prefetch([dict(zip(key, value))])
+        return (self.stored[key][value] - self.released[key].get(value, set())) | self.claimed[key].get(value, set())
+
     def problems(self, values: dict, owner) -> dict[str, str]:
         found = {}
         for key in self.keys:
             value = self.value_of(key, values)
-            if value is not None and self.owners[key].get(value, set()) - {owner}:
+            if value is not None and self.owners(key, value) - {owner}:
                 found.setdefault(key[0], unique_message(self.model, key))
         return found
 
@@ -373,9 +503,18 @@ class UniqueIndex:
             if before == after:
                 continue
             if before is not None:
-                self.owners[key].get(before, set()).discard(owner)
+                self.claimed[key].get(before, set()).discard(owner)
+                self.released[key].setdefault(before, set()).add(owner)
             if after is not None:
-                self.owners[key].setdefault(after, set()).add(owner)
+                self.released[key].get(after, set()).discard(owner)
+                self.claimed[key].setdefault(after, set()).add(owner)
+
+    def written(self) -> None:
+        """After a write the database holds what this chunk claimed: ask it again."""
+        for key in self.keys:
+            self.stored[key].clear()
+            self.claimed[key].clear()
+            self.released[key].clear()
 
 
 class Importer:
@@ -401,7 +540,7 @@ class Importer:
         spec = SPEC_OF[f.target]
         key = self.keys_read.get((f.target, text)) or self.reference_key(f, text)
         index = self.index(f.target)
-        found = index.entries.get(key, [])
+        found = index.ids(key)
         if len(found) > 1:
             raise ValueProblem(_("「%(sheet)s」中有多筆相同的「%(hint)s」，無法判斷是哪一筆", sheet=spec.sheet,
                                  hint=key_hint(f.target)))
@@ -412,30 +551,20 @@ class Importer:
                                  what=f.label, hint=key_hint(f.target), sheet=spec.sheet))
         return index.get(key)
 
-    def matches_load(self, spec: Spec, chunk: list, columns: dict) -> None:
+    def matches_load(self, index: KeyIndex, keys: list[tuple]) -> None:
         """Load the stored records a chunk's rows match by natural key, with the links their comparison reads,
         in one query per table (a re-import would otherwise load each record and each of its links alone)."""
-        index = self.index(spec.model)
         if not index.stored:
             return
-        position = {f.key: i for i, f in columns.items()}
-        ids = set()
-        for _number, row in chunk:
-            values = {}
-            try:
-                for name in spec.key:
-                    i = position.get(name)
-                    values[name] = self.cell_parse(columns[i], row[i] if i < len(row) else None) if i is not None \
-                        else None
-            except ValueProblem:
-                continue
-            ids.update(item for item in index.entries.get(index.key_of(values), []) if isinstance(item, int))
+        index.prefetch(keys)
+        ids = {item for key in keys for item in index.ids(key) if isinstance(item, int)}
         if not ids:
             return
-        mapper = inspect(spec.model)
-        options = [selectinload(getattr(spec.model, rel.key)) for rel in mapper.relationships
+        model = index.spec.model
+        mapper = inspect(model)
+        options = [selectinload(getattr(model, rel.key)) for rel in mapper.relationships
                    if not rel.uselist or rel.secondary is not None]
-        self.records_load(spec.model, ids, *options)
+        self.records_load(model, ids, *options)
 
     @staticmethod
     def reference_key(f: Field, text: str) -> tuple:
@@ -469,6 +598,7 @@ class Importer:
             self.result.problems.append(Problem("", 0, "", "", "", str(error)))
             return self.result
         summary_defer(db.session)  # one summary rebuild at the commit, not one per chunk
+        self.counts = KeyCounts()
         try:
             known = {spec.sheet for spec in SPECS} | {README_SHEET}
             for name in workbook.sheet_names:
@@ -487,6 +617,7 @@ class Importer:
                 self.result.problems.append(Problem("", 0, "", "", "", str(error)))
         finally:
             workbook.close()
+            self.counts.close()
             # What each chunk left alive (key indexes, held records) lives until the import ends; sheet_import
             # moved it to the collector's permanent generation, sparing the full collections that would walk
             # it again and again (a quarter of the time at 50,000 cases). Hand it back now.
@@ -517,7 +648,7 @@ class Importer:
             return
         letters = {f.key: (_column_letter(i), headers[i]) for i, f in columns.items()}
         index = self.index(spec.model)
-        seen: Counter = Counter()
+        self.counts.sheet_start()
         self.unique = UniqueIndex(spec.model)
         last = workbook.row_count(spec.sheet)
         total = max(last + 1 - first_data, 0) if last is not None else None
@@ -532,11 +663,17 @@ class Importer:
                 done = min(done + len(chunk), total) if total is not None else done + len(chunk)
                 chunk = [(number, row) for number, row in chunk if any(v is not None for v in row)]
                 self.references_load(chunk, columns)
-                self.matches_load(spec, chunk, columns)
-                for number, row in chunk:
-                    self.row_import(spec, index, seen, count, number, row, columns, letters)
+                parsed = [self.row_parse(spec, number, row, columns, letters) for number, row in chunk]
+                keys = [index.key_of(p.values) for p in parsed if not p.problems]
+                self.matches_load(index, keys)
+                self.unique.prefetch([{**_defaults(spec.model), **p.values} for p in parsed if not p.problems])
+                seen = self.counts.load(keys)
+                for p in parsed:
+                    self.row_import(spec, index, seen, count, p, letters)
+                self.counts.save(seen)
                 self.chunk_write(spec.model)
-                index.settle()
+                for held in self.indexes.values():
+                    held.chunk_end()
                 self.references_release(spec.model)
                 gc.freeze()  # see run()
                 if self.progress:
@@ -551,6 +688,8 @@ class Importer:
         if self.pending:
             creates_write(model, self.pending)
             self.pending = []
+        self.index(model).written()
+        self.unique.written()
         self.unflushed_preapprovals.clear()
 
     def preapproval_settle(self, spec: Spec, values: dict, current) -> int | None:
@@ -580,12 +719,12 @@ class Importer:
 
     def references_load(self, chunk: list, columns: dict) -> None:
         """Load, with one query per linked table, the stored records a chunk of rows names (not one per row)."""
+        keys: dict[type, set[tuple]] = {}  # the keys the chunk names, by the model they name
         wanted: dict[type, set[int]] = {}
         self.keys_read.clear()
         for i, f in columns.items():
             if f.kind not in ("ref", "refs"):
                 continue
-            index = self.index(f.target)
             for _number, row in chunk:
                 text = text_clean(row[i]) if i < len(row) and not isinstance(row[i], (date, datetime)) else None
                 if not text:
@@ -598,9 +737,12 @@ class Importer:
                             key = self.keys_read[(f.target, name)] = self.reference_key(f, name)
                         except ValueProblem:
                             continue
-                    found = index.entries.get(key, [])
-                    wanted.setdefault(f.target, set()).update(
-                        item for item in found if isinstance(item, int) and (f.target, item) not in self.loaded)
+                    keys.setdefault(f.target, set()).add(key)
+        for target, targets_keys in keys.items():
+            index = self.index(target)
+            index.prefetch(targets_keys)
+            wanted[target] = {item for key in targets_keys for item in index.ids(key)
+                              if isinstance(item, int) and (target, item) not in self.loaded}
         for model, ids in wanted.items():
             self.records_load(model, ids)
 
@@ -631,26 +773,28 @@ class Importer:
         if link is not None:
             self.records_load(link[1], {i for i in linked if i is not None and (link[1], i) not in self.loaded})
 
-    def row_import(self, spec: Spec, index: KeyIndex, seen: Counter, count: SheetCount, number: int, row,
-                   columns: dict, letters: dict) -> None:
-        problems: list[Problem] = []
-
-        def problem(key: str | None, value, reason: str) -> None:
-            letter, header = letters.get(key, ("", "")) if key else ("", "")
-            shown = "" if value is None else (value.isoformat() if isinstance(value, (date, datetime)) else str(value))
-            problems.append(Problem(spec.sheet, number, letter, header, shown[:200], str(reason)))
-
-        values, raw_of = {}, {}
+    def row_parse(self, spec: Spec, number: int, row, columns: dict, letters: dict) -> "ParsedRow":
+        """A row's cells as its fields' values (references resolved), with the problems of the cells that are not."""
+        parsed = ParsedRow(number, {}, {}, [])
         for i, f in columns.items():
             raw = row[i] if i < len(row) else None
-            raw_of[f.key] = raw
+            parsed.raw_of[f.key] = raw
             if raw is None:  # what cell_parse gives a blank cell, without the calls (most cells of a sheet)
-                values[f.key] = [] if f.kind == "refs" else None
+                parsed.values[f.key] = [] if f.kind == "refs" else None
                 continue
             try:
-                values[f.key] = self.cell_parse(f, raw)
+                parsed.values[f.key] = self.cell_parse(f, raw)
             except ValueProblem as error:
-                problem(f.key, raw, str(error))
+                parsed.problems.append(_problem(spec, number, letters, f.key, raw, str(error)))
+        return parsed
+
+    def row_import(self, spec: Spec, index: KeyIndex, seen: Counter, count: SheetCount, parsed: "ParsedRow",
+                   letters: dict) -> None:
+        number, values, raw_of, problems = parsed.number, parsed.values, parsed.raw_of, parsed.problems
+
+        def problem(key: str | None, value, reason: str) -> None:
+            problems.append(_problem(spec, number, letters, key, value, reason))
+
         key = index.key_of(values)
         if not problems:
             for name in spec.key:
@@ -666,9 +810,9 @@ class Importer:
                                                             hint=key_hint(spec.model)))
             self._reject(spec, index, count, None, problems)
             return
-        current = index.get(key, occurrence)
+        current = index.get(key, occurrence) if index.stored else None
         if current is not None:
-            fields = {f.key: f for f in columns.values()}
+            fields = _fields_by_key(spec.model)
             changes = {k: v for k, v in values.items() if _differs(fields[k], getattr(current, k), v)}
             for k, v in list(changes.items()):
                 if v is None and fields[k].default is not None:  # a blank cell keeps a defaulted field's default
@@ -882,6 +1026,11 @@ def _chain(first, rest):
 @cache
 def _defaults(model: type) -> dict:
     return {f.key: f.default for f in fields_of(model) if f.default is not None}
+
+
+@cache
+def _fields_by_key(model: type) -> dict[str, Field]:
+    return {f.key: f for f in fields_of(model)}
 
 
 @cache

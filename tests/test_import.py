@@ -514,3 +514,43 @@ def test_a_multiplier_outside_a_rule_of_the_same_workbook_is_refused(app, tmp_pa
     assert "乘數須介於 1 與 3 之間" in result.problems[0].reason and not result.written
     edit.set("工業合作個案", row, "multiplier", 3)
     assert run(tmp_path, edit.bytes(), name="fits.xlsx")[0].written
+
+
+@pytest.fixture()
+def tiny_chunks(monkeypatch):
+    """Rows validated two at a time and nothing remembered from one chunk to the next: what a large file does
+    at every chunk boundary (the keys of earlier chunks are asked of the database and the scratch counts)."""
+    import icp.importer
+
+    monkeypatch.setattr(icp.importer, "FLUSH_EVERY", 2)
+    monkeypatch.setattr(icp.importer, "KEYS_HELD", 0)
+    monkeypatch.setattr(icp.importer, "REFERENCES_HELD", 0)
+
+
+def test_keys_are_matched_across_chunks_as_within_one(app, tmp_path, office_workbook, tiny_chunks):
+    edit = Edit(office_workbook)
+    trip = {"plan_name": "國際合作考察", "topic": "航太供應鏈", "obtained_on": date(2011, 9, 1)}
+    rule = {"case_type": "技術移轉", "min_multiplier": 1, "max_multiplier": 3, "effective_from": date(2011, 1, 1)}
+    edit.append("出國報告", trip)
+    edit.append("出國報告", trip)  # the same key twice: allowed in this sheet, matched in order
+    edit.append("乘數標準", rule)  # its 國防類別 blank: a key with a blank part
+    first = edit.bytes()
+    result, _path = run(tmp_path, first, name="first.xlsx")
+    assert result.written, result.problems
+    created = {c.sheet: c.created for c in result.counts}
+    assert created["出國報告"] == 2 and created["乘數標準"] == 1
+
+    again, _path = run(tmp_path, first, name="again.xlsx")
+    assert again.ok and sum(c.created + c.updated for c in again.counts) == 0, again.counts
+
+    edit = Edit(first)
+    edit.append("出國報告", trip)  # a third: the stored two are matched, this one is new
+    row = edit.row_of("工業合作協議書", "number", "ICA-100-001")
+    sheet = edit.workbook["工業合作協議書"]
+    duplicate = edit.append("工業合作協議書", dict(zip(edit.keys("工業合作協議書"), [c.value for c in sheet[row]])))
+    result, _path = run(tmp_path, edit.bytes(), name="third.xlsx", dry_run=True)
+    assert [(p.sheet, p.row, p.column) for p in result.problems] == [("工業合作協議書", duplicate, "A")]
+    assert "與本工作表前面的列重複" in result.problems[0].reason
+    counts = {c.sheet: c for c in result.counts}
+    assert (counts["出國報告"].created, counts["出國報告"].unchanged) == (1, 2)
+    assert counts["乘數標準"].unchanged == 1 and counts["乘數標準"].created == 0
