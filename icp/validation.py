@@ -24,7 +24,13 @@ from models.choices import STEERING_MEETING, SUBCOMMITTEE_MEETING
 Problems = dict[str, str]
 ModelRule = Callable[[dict, object | None], Problems]
 MODEL_RULES: dict[type, list[ModelRule]] = {}
-COUNTRY_CODES = frozenset(code for code in Locale("en").territories if code.isalpha() and len(code) == 2)
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    """ISO 3166 two-letter codes, from Babel's locale data: read on first use, since loading it costs every
+    process about 4 MB and only a contractor's form or import needs it."""
+    return frozenset(code for code in Locale("en").territories if code.isalpha() and len(code) == 2)
 
 
 def model_rule(model: type) -> Callable[[ModelRule], ModelRule]:
@@ -148,7 +154,7 @@ def _firm_ubn(values: dict, _current) -> Problems:
 @model_rule(Contractor)
 def _contractor_country(values: dict, _current) -> Problems:
     country = values.get("country")
-    if country is not None and country not in COUNTRY_CODES:
+    if country is not None and country not in country_codes():
         return {"country": _("請填 ISO 3166 二碼國別代碼（大寫英文字母，例如 US、FR、JP）")}
     return {}
 

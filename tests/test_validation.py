@@ -105,6 +105,14 @@ def test_firm_with_a_bad_unified_business_number_is_refused(app, editor, ubn):
     assert db.session.scalar(select(func.count()).select_from(DomesticFirm)) == 0
 
 
+@pytest.mark.parametrize("country, refused", [("US", False), ("TW", False), ("XX", True), ("us", True), ("USA", True)])
+def test_contractor_country_must_be_an_iso_3166_code(app, country, refused):
+    from icp.validation import record_problems
+    from models import Contractor
+    problems = record_problems(Contractor, {"name_zh": "雷神公司", "country": country})
+    assert ("country" in problems) is refused
+
+
 def test_decision_from_a_meeting_that_is_not_a_steering_meeting_is_refused(app, editor):
     office = office_make()
     data = {**screen_forms(office)["decision"][0], "meeting": str(office["policy"].id)}
