@@ -45,8 +45,8 @@ from icp.history import log_written
 from icp.interchange import (KEY_SEPARATOR, README_SHEET, SPEC_OF, SPECS, Field, Spec, fields_of, key_hint,
                              records_release)
 from icp.ledger import case_statuses_refresh, derived_values
-from icp.sqlite import IN_LIMIT, sqlite_unmapped
-from icp.summary import summary_before_commit, summary_defer
+from icp.sqlite import IN_LIMIT
+from icp.summary import summary_defer
 from icp.validation import record_problems, unique_keys, unique_message
 from icp.xlsx import FORMULA_STARTS
 from models import Agreement, CaseDecision, IcpCase
@@ -605,13 +605,10 @@ class Importer:
                 if name not in known:
                     self.result.notes.append(_("未知的工作表「%(sheet)s」，已略過", sheet=name))
             try:
-                with sqlite_unmapped(db.session.connection()):
-                    for spec in SPECS:
-                        if spec.sheet in workbook.sheet_names:
-                            self.sheet_import(spec, workbook)
-                    db.session.flush()
-                    if not (self.result.problems or dry_run):
-                        summary_before_commit(db.session)  # the commit's summary rebuild, here: unmapped too
+                for spec in SPECS:
+                    if spec.sheet in workbook.sheet_names:
+                        self.sheet_import(spec, workbook)
+                db.session.flush()
             except SQLAlchemyError as error:
                 db.session.rollback()
                 self.result.problems.append(Problem("", 0, "", "", "", _("資料庫拒絕寫入：%(error)s",

@@ -7,8 +7,6 @@
 - `mmap_size`: reads of a large database come straight from the page cache instead of a read() per page, which
   halves the time of the report and totals queries that scan every decision at 100,000 cases.
 """
-from contextlib import contextmanager
-
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -27,20 +25,3 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         for pragma in PRAGMAS:
             cursor.execute(pragma)
         cursor.close()
-
-
-@contextmanager
-def sqlite_unmapped(connection):
-    """SQLite reads through its small page cache instead of memory-mapping the file for this connection while
-    inside: a pass over whole tables (an export, an import's writes and summary) would otherwise map every page
-    it reads into the process (about 40 MB at 100,000 cases) for no speed gain. Set on the driver's connection,
-    so that the mapping comes back whatever state an error left the transaction in."""
-    if connection.dialect.name != "sqlite":
-        yield
-        return
-    driver = connection.connection.driver_connection
-    driver.execute("PRAGMA mmap_size=0")
-    try:
-        yield
-    finally:
-        driver.execute(f"PRAGMA mmap_size={MMAP_BYTES}")

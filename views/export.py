@@ -1,5 +1,6 @@
 """Every list screen's .xlsx export of its filtered rows, streamed from one SQL query into a constant-memory workbook."""
 import tempfile
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
@@ -10,7 +11,7 @@ from sqlalchemy import inspect, type_coerce, types
 from sqlalchemy.orm import aliased
 
 from icp.extensions import db
-from icp.sqlite import sqlite_unmapped
+from icp.sqlite import MMAP_BYTES
 from icp.xlsx import table_write, workbook_open
 from models import Agency, Agreement, CapabilityAssessment, Contractor, DomesticFirm, IcpCase, Meeting, Procurement, User
 
@@ -60,6 +61,21 @@ def link_label(join):
     if join is None:
         return lambda values: None if values[0] is None else values[1]
     return lambda values: None if values[0] is None else join(*values[1:])
+
+
+@contextmanager
+def sqlite_unmapped(connection):
+    """SQLite reads through its small page cache instead of memory-mapping the file for this connection while
+    inside: a whole-table export would otherwise map every page it reads into the process (about 40 MB at
+    100,000 cases) for no speed gain on one sequential pass."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA mmap_size=0")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA mmap_size={MMAP_BYTES}")
 
 
 class ExportPlan:
