@@ -11,7 +11,7 @@ rows are needed (icp.xlsxread streams them). Rows are validated and written a ch
 a chunk names are loaded with one query per table; the new ones are written set-based, creates_write), so
 memory holds one chunk of rows. Natural keys are not held for the whole file either: a chunk's keys are
 asked of the database (KeyIndex, UniqueIndex: it holds every earlier chunk's records by then), and how
-many earlier rows had each key is counted in a scratch file (KeyCounts); what is kept from one chunk to the
+many earlier rows had each key is counted in a scratch file (Scratch); what is kept from one chunk to the
 next is bounded (KEYS_HELD keys, REFERENCES_HELD records).
 """
 import gc
@@ -35,6 +35,7 @@ from flask_babel import gettext as _
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.exc import SQLAlchemyError
 
 from icp.bulk import ids_reserve, rows_insert
@@ -77,8 +78,8 @@ HEADER_ROWS_MAX = 5  # a title and merged header rows may sit above the data
 # What the rules read from a linked record, loaded with it: a new case's agreement's contractor (bad
 # record); a decision's case's agreement (pre-approval gates), loaded once and held with the records the
 # rows name (a sheet's decisions name the same agreements again), so the case finds it in the session
-# without a query. (A case's status is recomputed from the database after its decisions are written:
-# icp.ledger.case_statuses_refresh.)
+# without a query. (A case's status is recomputed from the database once the sheet's decisions are written:
+# Importer.case_statuses_settle.)
 PRELOAD = {Agreement: (selectinload(Agreement.contractor),)}
 HELD_LINKS = {IcpCase: (IcpCase.agreement_id, Agreement)}
 
@@ -411,12 +412,14 @@ def _key_rows(model: type, columns: list, keys: set[tuple]) -> Iterator[tuple]:
         yield from db.session.execute(query.where(*(column.is_(None) for column in columns)))
 
 
-class KeyCounts:
-    """How many rows of the sheet being read so far had each natural key (the n-th row with a key matches the
-    n-th stored record with it; in a sheet of unique keys a second one is a duplicate).
+class Scratch:
+    """The import's scratch file (a private SQLite temporary database, its cache capped), for what would
+    otherwise grow with the number of rows:
 
-    Kept in a private scratch database (SQLite's temporary file, its cache capped), a chunk's keys at a time,
-    so that memory does not grow with the number of rows.
+    - how many rows of the sheet being read had each natural key so far (the n-th row with a key matches the
+      n-th stored record with it; in a sheet of unique keys a second one is a duplicate), a chunk's keys at a
+      time;
+    - the cases whose decisions the sheet wrote, whose statuses are recomputed once at its end.
     """
 
     CACHE_KB = 512
@@ -425,11 +428,13 @@ class KeyCounts:
         self.db = sqlite3.connect("")
         self.db.execute(f"PRAGMA cache_size = -{self.CACHE_KB}")
         self.db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID")
+        self.db.execute("CREATE TABLE touched (id INTEGER PRIMARY KEY)")
 
     def sheet_start(self) -> None:
         self.db.execute("DELETE FROM seen")
+        self.db.execute("DELETE FROM touched")
 
-    def load(self, keys) -> Counter:
+    def counts_load(self, keys) -> Counter:
         """The counts so far of `keys`, as a Counter the chunk's rows then count on."""
         by_text = {repr(key): key for key in keys}
         texts, counts = list(by_text), Counter()
@@ -440,9 +445,20 @@ class KeyCounts:
                 counts[by_text[text]] = n
         return counts
 
-    def save(self, counts: Counter) -> None:
+    def counts_save(self, counts: Counter) -> None:
         self.db.executemany("INSERT OR REPLACE INTO seen (key, n) VALUES (?, ?)",
                             [(repr(key), n) for key, n in counts.items()])
+
+    def touch(self, ids) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO touched (id) VALUES (?)", [(i,) for i in ids])
+
+    def touched(self) -> Iterator[list[int]]:
+        """The ids touched, in order, IN_LIMIT at a time."""
+        last = 0
+        while ids := [i for (i,) in self.db.execute("SELECT id FROM touched WHERE id > ? ORDER BY id LIMIT ?",
+                                                    (last, IN_LIMIT))]:
+            yield ids
+            last = ids[-1]
 
     def close(self) -> None:
         self.db.close()
@@ -598,7 +614,7 @@ class Importer:
             self.result.problems.append(Problem("", 0, "", "", "", str(error)))
             return self.result
         summary_defer(db.session)  # one summary rebuild at the commit, not one per chunk
-        self.counts = KeyCounts()
+        self.scratch = Scratch()
         try:
             known = {spec.sheet for spec in SPECS} | {README_SHEET}
             for name in workbook.sheet_names:
@@ -617,7 +633,7 @@ class Importer:
                 self.result.problems.append(Problem("", 0, "", "", "", str(error)))
         finally:
             workbook.close()
-            self.counts.close()
+            self.scratch.close()
             # What each chunk left alive (key indexes, held records) lives until the import ends; sheet_import
             # moved it to the collector's permanent generation, sparing the full collections that would walk
             # it again and again (a quarter of the time at 50,000 cases). Hand it back now.
@@ -648,7 +664,7 @@ class Importer:
             return
         letters = {f.key: (_column_letter(i), headers[i]) for i, f in columns.items()}
         index = self.index(spec.model)
-        self.counts.sheet_start()
+        self.scratch.sheet_start()
         self.unique = UniqueIndex(spec.model)
         last = workbook.row_count(spec.sheet)
         total = max(last + 1 - first_data, 0) if last is not None else None
@@ -667,10 +683,10 @@ class Importer:
                 keys = [index.key_of(p.values) for p in parsed if not p.problems]
                 self.matches_load(index, keys)
                 self.unique.prefetch([{**_defaults(spec.model), **p.values} for p in parsed if not p.problems])
-                seen = self.counts.load(keys)
+                seen = self.scratch.counts_load(keys)
                 for p in parsed:
                     self.row_import(spec, index, seen, count, p, letters)
-                self.counts.save(seen)
+                self.scratch.counts_save(seen)
                 self.chunk_write(spec.model)
                 for held in self.indexes.values():
                     held.chunk_end()
@@ -678,6 +694,8 @@ class Importer:
                 gc.freeze()  # see run()
                 if self.progress:
                     self.progress(spec.sheet, done, total)
+            if spec.model is CaseDecision:
+                self.case_statuses_settle()
         if self.progress:
             self.progress(spec.sheet, done if total is None else total, total)
 
@@ -687,10 +705,25 @@ class Importer:
         db.session.flush()
         if self.pending:
             creates_write(model, self.pending)
+            if model is CaseDecision:
+                self.scratch.touch({r.values["case"].id for r in self.pending if r.values.get("case") is not None})
             self.pending = []
         self.index(model).written()
         self.unique.written()
         self.unflushed_preapprovals.clear()
+
+    def case_statuses_settle(self) -> None:
+        """Recompute, once at the end of the sheet, the statuses of the cases whose decisions it wrote set-based
+        (icp.ledger.case_statuses_refresh; logged as updates), and update the ones the session holds. (No rule
+        reads a case's status, so the sheet's rows need not see it change; a case whose decisions fall in
+        several chunks changes once.)"""
+        connection = db.session.connection()
+        for ids in self.scratch.touched():
+            for case_id, status, version in case_statuses_refresh(connection, ids):
+                case = db.session.identity_map.get(identity_key(IcpCase, case_id))
+                if case is not None:  # the loaded case as now stored
+                    set_committed_value(case, "status", status)
+                    set_committed_value(case, "version_id", version)
 
     def preapproval_settle(self, spec: Spec, values: dict, current) -> int | None:
         """A pre-approval's over-commit check reads its agreement's pre-approved total: held for the sheet and
@@ -868,9 +901,9 @@ def creates_write(model: type, pending: list[Pending]) -> None:
     """Insert validated new records of `model` with one multi-row INSERT per table, and log them.
 
     What the ORM's flush and its listeners would do for each, set-based: column defaults for blank values,
-    the version (1), the derived values (icp.ledger.derived_values), the many-to-many link rows, one
-    history entry per record (icp.history.log_written), and for decisions their cases' statuses
-    (icp.ledger.case_statuses_refresh). The credit summary is rebuilt at the commit (summary_defer).
+    the version (1), the derived values (icp.ledger.derived_values), the many-to-many link rows and one
+    history entry per record (icp.history.log_written). For decisions, their cases' statuses are recomputed
+    at the end of the sheet (Importer.case_statuses_settle); the credit summary at the commit (summary_defer).
     """
     table = model.__table__
     connection = db.session.connection()
@@ -909,12 +942,6 @@ def creates_write(model: type, pending: list[Pending]) -> None:
                    if given.get(rel.key)}
         written.append(("create", values, changes))
     log_written(connection, model, written)
-    if model is CaseDecision:
-        cases = {record.values["case"].id: record.values["case"] for record in pending
-                 if record.values.get("case") is not None}
-        for case_id, status, version in case_statuses_refresh(connection, cases):
-            set_committed_value(cases[case_id], "status", status)  # the loaded case as now stored
-            set_committed_value(cases[case_id], "version_id", version)
 
 
 @dataclass(frozen=True)

@@ -554,3 +554,33 @@ def test_keys_are_matched_across_chunks_as_within_one(app, tmp_path, office_work
     counts = {c.sheet: c for c in result.counts}
     assert (counts["出國報告"].created, counts["出國報告"].unchanged) == (1, 2)
     assert counts["乘數標準"].unchanged == 1 and counts["乘數標準"].created == 0
+
+
+def test_case_statuses_are_settled_once_when_their_decisions_span_chunks(app, tmp_path, office_workbook, tiny_chunks,
+                                                                         monkeypatch):
+    # With one row per chunk, a case's decisions fall in different chunks; its status is recomputed once,
+    # at the end of the sheet, from every decision written, and logged as one update.
+    import icp.importer
+    from icp.ledger import case_status_of
+    from models import AuditLog, IcpCase
+
+    monkeypatch.setattr(icp.importer, "FLUSH_EVERY", 1)
+
+    edit = Edit(office_workbook)
+    edit.append("會議", {"kind": "工業合作推動小組會議", "sequence": 2, "held_on": date(2011, 6, 1),
+                          "title": "100年第2次推動小組會議"})
+    edit.append("審議結果", {"case": "C-100-001", "meeting": "工業合作推動小組會議@2011-06-01", "kind": "再協商"})
+    edit.append("審議結果", {"case": "C-100-001", "meeting": "工業合作推動小組會議@2011-06-01", "kind": "展延"})
+    result, _path = run(tmp_path, edit.bytes())
+    assert result.written, result.problems
+    cases = db.session.scalars(select(IcpCase)).all()
+    assert max(len(case.decisions) for case in cases) >= 2
+    for case in cases:
+        assert case.status == case_status_of(case.decisions), case.number
+        updates = db.session.scalars(select(AuditLog).where(AuditLog.record_type == "icp_case",
+                                                            AuditLog.record_id == case.id,
+                                                            AuditLog.action == "update")).all()
+        assert len(updates) == (1 if case.decisions else 0), case.number
+        if updates:
+            assert updates[0].changes["status"][1] == case.status
+            assert case.version_id == 2
