@@ -2,15 +2,20 @@
 
 The file is a zip of XML parts. Each sheet's XML is decompressed and parsed (expat, the C parser in the
 standard library) 64 KB at a time, and its rows are yielded as they complete, so memory holds the rows in
-hand, not the sheet; only the shared-string table (the workbook's distinct texts) and the cell styles are
-read whole. Values come as the import expects them: blank cells None, whole numbers int, other numbers
+hand, not the sheet. The shared-string table (the workbook's distinct texts, one per case title in a
+workbook Excel saved) goes to a temporary file as it is parsed (SharedStrings), so it does not grow the
+process either; only the cell styles are read whole. Values come as the import expects them: blank cells None, whole numbers int, other numbers
 float, date-formatted numbers date (or datetime when they carry a time), booleans bool, and text str
 (phonetic guides left out). Parsing only happens after icp.importer.upload_check has refused oversized,
 DTD-bearing or otherwise malformed files; expat expands no external entity.
 """
+import mmap
 import posixpath
 import re
+import struct
+import tempfile
 import zipfile
+from array import array
 from collections.abc import Iterator
 from datetime import datetime
 from xml.parsers import expat
@@ -24,6 +29,7 @@ MAIN_NAMESPACES = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
 RELATIONSHIP_NAMESPACES = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
                            "http://purl.oclc.org/ooxml/officeDocument/relationships")
 READ_BYTES = 1 << 16
+RELEASE_BLOCKS = 16  # the shared strings' pages are handed back after each 1 MB of a sheet's XML
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]*\d*:?[A-Z]*(\d+)"')
 # element codes, whatever prefix a writer gives the spreadsheet namespace
 ROW, CELL, VALUE, TEXT, INLINE, PHONETIC, SHARED = "row", "c", "v", "t", "is", "rPh", "si"
@@ -43,7 +49,8 @@ class Workbook:
             self.archive = zipfile.ZipFile(path)
             self.paths, self.epoch = self._sheets_read()
             self.dates = self._date_styles_read()
-            self.strings = self._shared_strings_read()
+            self.strings = SharedStrings()
+            self._shared_strings_read()
         except (zipfile.BadZipFile, KeyError, ValueError, expat.ExpatError) as error:
             raise WorkbookUnreadable(str(error)) from None
 
@@ -53,6 +60,7 @@ class Workbook:
 
     def close(self) -> None:
         self.archive.close()
+        self.strings.close()
 
     def row_count(self, name: str) -> int | None:
         """The last row the sheet declares it uses (its <dimension>), without parsing it; None if not declared."""
@@ -65,8 +73,10 @@ class Workbook:
         reader = _SheetReader(self.strings, self.dates, self.epoch)
         try:
             with self.archive.open(self.paths[name]) as part:
-                while chunk := part.read(READ_BYTES):
+                for block, chunk in enumerate(iter(lambda: part.read(READ_BYTES), b""), start=1):
                     reader.parser.Parse(chunk, False)
+                    if block % RELEASE_BLOCKS == 0:
+                        self.strings.release()
                     yield from reader.take()
                 reader.parser.Parse(b"", True)
                 yield from reader.take()
@@ -116,11 +126,11 @@ class Workbook:
         return frozenset(i for i, number_format in enumerate(formats)
                          if is_date_format(custom.get(number_format, BUILTIN_FORMATS.get(number_format, ""))))
 
-    def _shared_strings_read(self) -> list[str]:
+    def _shared_strings_read(self) -> None:
         name = next((p for p in self.archive.namelist() if p.lower() == "xl/sharedstrings.xml"), None)
         if name is None:
-            return []
-        strings, parts, state = [], [], {"text": False, "phonetic": False}
+            return
+        strings, parts, state = self.strings, [], {"text": False, "phonetic": False}
         parser = _parser()
 
         def start(name, attrs):
@@ -146,14 +156,76 @@ class Workbook:
 
         parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
         _parse(parser, self.archive, name)
-        return strings
+        strings.seal()
+
+
+_END, _ENDS = struct.Struct("=Q"), struct.Struct("=QQ")  # as array("Q") writes them
+
+
+class SharedStrings:
+    """The shared-string table, in a temporary file instead of a list: the texts (UTF-8, one after another)
+    and where each one ends (8 bytes each), read back through a memory map. The map's pages are handed back
+    after each megabyte of a sheet (release), so that reading a large table does not keep it resident either."""
+
+    def __init__(self):
+        self.texts, self.ends = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+        self.written, self.pending = 0, array("Q")
+        self.count = 0
+        self.text_map = self.end_map = None
+
+    def append(self, text: str) -> None:
+        data = text.encode()
+        self.texts.write(data)
+        self.written += len(data)
+        self.pending.append(self.written)
+        if len(self.pending) >= 8192:
+            self._ends_write()
+
+    def _ends_write(self) -> None:
+        self.count += len(self.pending)
+        self.ends.write(self.pending.tobytes())
+        self.pending = array("Q")
+
+    def seal(self) -> None:
+        """The table is complete: map it for reading."""
+        self._ends_write()
+        self.texts.flush()
+        self.ends.flush()
+        if self.count:
+            self.end_map = mmap.mmap(self.ends.fileno(), 0, access=mmap.ACCESS_READ)
+            if self.written:
+                self.text_map = mmap.mmap(self.texts.fileno(), 0, access=mmap.ACCESS_READ)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index: int) -> str:
+        if not 0 < index < self.count:
+            if index != 0 or not self.count:
+                raise IndexError(index)
+            start, (end,) = 0, _END.unpack_from(self.end_map, 0)
+        else:
+            start, end = _ENDS.unpack_from(self.end_map, 8 * (index - 1))  # the one before ends where it starts
+        return self.text_map[start:end].decode() if end > start else ""
+
+    def release(self) -> None:
+        for mapped in (self.text_map, self.end_map):
+            if mapped is not None:
+                mapped.madvise(mmap.MADV_DONTNEED)
+
+    def close(self) -> None:
+        for mapped in (self.text_map, self.end_map):
+            if mapped is not None:
+                mapped.close()
+        self.texts.close()
+        self.ends.close()
 
 
 class _SheetReader:
     """Expat handlers that turn a sheet's XML into row tuples as its rows close. (They run for every element
     of the sheet, a million times for 50,000 cases: each does as little as it can.)"""
 
-    def __init__(self, strings: list[str], dates: frozenset[int], epoch: datetime):
+    def __init__(self, strings: "SharedStrings", dates: frozenset[int], epoch: datetime):
         self.strings, self.epoch = strings, epoch
         self.dates = frozenset(str(style) for style in dates)  # as the s="…" attribute reads
         self.done: list[tuple] = []

@@ -66,3 +66,28 @@ def test_a_broken_sheet_is_unreadable_and_refuses_the_import(app, tmp_path):
         Workbook(tmp_path / "none.xlsx")
     result = Importer().run(path, dry_run=False)
     assert not result.written and [p.reason for p in result.problems] == ["檔案已損毀或格式不正確，無法讀取"]
+
+
+def test_a_large_shared_string_table_reads_back_exactly_from_its_file(tmp_path):
+    # more texts than one block of the table's index (8,192), with an empty one, Chinese and an emoji;
+    # the table lives in a temporary file, mapped and released as the sheet is read
+    texts = [f"個案 {i} 雷達" for i in range(20_000)]
+    texts[0], texts[9_000], texts[19_999] = "", "🛰️ 衛星", "last"
+    strings = f'<sst xmlns="{MAIN}">' + "".join(f"<si><t>{t}</t></si>" for t in texts) + "</sst>"
+    picks = [0, 1, 8_191, 8_192, 9_000, 19_999]
+    cells = "".join(f'<row r="{n + 1}"><c r="A{n + 1}" t="s"><v>{i}</v></c></row>' for n, i in enumerate(picks))
+    path = workbook_make(tmp_path / "a.xlsx", sheet=f'<worksheet xmlns="{MAIN}"><sheetData>{cells}</sheetData>'
+                                                    '</worksheet>')
+    with zipfile.ZipFile(path) as archive:
+        data = {name: archive.read(name) for name in archive.namelist()}
+    data["xl/sharedStrings.xml"] = strings.encode()  # this table instead of the small one
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in data.items():
+            archive.writestr(name, content)
+    workbook = Workbook(path)
+    assert len(workbook.strings) == 20_000
+    assert [row[0] for row in workbook.rows("甲")] == [texts[i] for i in picks]
+    assert [workbook.strings[i] for i in picks] == [texts[i] for i in picks]
+    with pytest.raises(IndexError):
+        workbook.strings[20_000]
+    workbook.close()
