@@ -1,24 +1,27 @@
 """The credit summary (models.summary): the GROUP BYs that fill it, and keeping it exact after every flush.
 
-The totals pages read `agreement_credit` and `year_credit` instead of summing every decision on each view.
-Their rows are only ever written here, as DELETE + INSERT … SELECT of the same GROUP BY over the decisions,
-for the agreements and years a flush touched (`summary_after_flush`, registered by icp.ledger), so a row is
+The totals pages read `agreement_credit`, `year_credit`, `year_dimension_credit` and `meeting_credit` instead
+of summing every decision on each view. Their rows are only ever written here, as DELETE + INSERT … SELECT of
+the same GROUP BY over the decisions (`year_dimension_credit`: over the `year_credit` rows just written), for the
+agreements, years and meetings a flush touched (`summary_after_flush`, registered by icp.ledger), so a row is
 always the sum of its decisions. An ORM bulk INSERT of decisions, cases or meetings (`session.execute(insert(
 Model), rows)`, no flush) marks the summary stale and the commit rebuilds all of it; writers that go below
-the ORM (Core `connection.execute`) must call `summary_rebuild` themselves.
+the ORM (Core `connection.execute`) must call `summary_rebuild` themselves, or `summary_defer` first.
 """
 from datetime import date
 
-from sqlalchemy import Integer, cast, delete, extract, func, insert, inspect, or_, select
+from sqlalchemy import Integer, cast, delete, extract, func, insert, inspect, literal, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from icp.credits import FINAL_APPROVED, PRE_APPROVED, money_sum, usd_points_sql
-from models import AgreementCredit, CaseDecision, IcpCase, Meeting, YearCredit
+from models import AgreementCredit, CaseDecision, IcpCase, Meeting, MeetingCredit, YearCredit, YearDimensionCredit
 
 CREDIT_KINDS = (PRE_APPROVED, FINAL_APPROVED)
 # attributes whose change moves a record's decisions to other summary rows
 DECISION_KEYS = ("kind", "credits", "currency", "exchange_rate", "case_id", "meeting_id", "case", "meeting")
 CASE_KEYS = ("agreement_id", "case_type", "field", "defense_class", "agreement")
+# the year_credit dimensions year_dimension_credit sums the others away from, one at a time
+YEAR_DIMENSIONS = ("case_type", "field", "defense_class")
 
 
 def decision_year():
@@ -55,6 +58,24 @@ def year_sums(years=None):
     return query if years is None else query.where(years_where(years))
 
 
+def year_dimension_sums(dimension: str, years=None):
+    """The GROUP BY behind `year_dimension_credit` for one dimension: the `year_credit` rows (all years, or
+    `years`) summed over the other dimensions."""
+    value = getattr(YearCredit, dimension)
+    query = (select(YearCredit.year, YearCredit.kind, YearCredit.currency, literal(dimension), value,
+                    func.sum(YearCredit.decisions), money_sum(YearCredit.credits), money_sum(YearCredit.usd_credits))
+             .group_by(YearCredit.year, YearCredit.kind, YearCredit.currency, value))
+    return query if years is None else query.where(YearCredit.year.in_(years))
+
+
+def meeting_sums(meeting_ids=None):
+    """The GROUP BY behind `meeting_credit`: every decision kind (all meetings, or those of `meeting_ids`)."""
+    query = (select(CaseDecision.meeting_id, CaseDecision.kind, CaseDecision.currency, func.count(CaseDecision.id),
+                    money_sum(CaseDecision.credits))
+             .group_by(CaseDecision.meeting_id, CaseDecision.kind, CaseDecision.currency))
+    return query if meeting_ids is None else query.where(CaseDecision.meeting_id.in_(meeting_ids))
+
+
 def _agreements_refresh(connection, agreement_ids) -> None:
     table = AgreementCredit.__table__
     columns = ["agreement_id", "kind", "currency", "decisions", "credits"]
@@ -73,25 +94,46 @@ def _years_refresh(connection, years) -> None:
     else:
         connection.execute(delete(table).where(table.c.year.in_(years)))
     connection.execute(insert(table).from_select(columns, year_sums(years)))
+    # then, from the rows just written, the same years per dimension
+    table = YearDimensionCredit.__table__
+    columns = ["year", "kind", "currency", "dimension", "value", "decisions", "credits", "usd_credits"]
+    if years is None:
+        connection.execute(delete(table))
+    else:
+        connection.execute(delete(table).where(table.c.year.in_(years)))
+    for dimension in YEAR_DIMENSIONS:
+        connection.execute(insert(table).from_select(columns, year_dimension_sums(dimension, years)))
+
+
+def _meetings_refresh(connection, meeting_ids) -> None:
+    table = MeetingCredit.__table__
+    columns = ["meeting_id", "kind", "currency", "decisions", "credits"]
+    if meeting_ids is None:
+        connection.execute(delete(table))
+    else:
+        connection.execute(delete(table).where(table.c.meeting_id.in_(meeting_ids)))
+    connection.execute(insert(table).from_select(columns, meeting_sums(meeting_ids)))
 
 
 def summary_rebuild(session: Session, agreement_ids=None) -> None:
     """Recompute the credit summary from the decisions: all of it, or what the given agreements' decisions
-    touch (their agreement rows and every year they fall in). Call it after writing decisions, cases or
-    meetings without an ORM flush (bulk INSERT/UPDATE), in the same transaction."""
+    touch (their agreement rows, and every year and meeting they fall in). Call it after writing decisions,
+    cases or meetings without an ORM flush (bulk INSERT/UPDATE), in the same transaction."""
     connection = session.connection()
     if agreement_ids is None:
         _agreements_refresh(connection, None)
         _years_refresh(connection, None)
+        _meetings_refresh(connection, None)
         return
     agreement_ids = set(agreement_ids)
-    years = set(connection.scalars(select(decision_year()).distinct().select_from(CaseDecision)
-                                   .join(IcpCase, CaseDecision.case_id == IcpCase.id)
-                                   .join(Meeting, CaseDecision.meeting_id == Meeting.id)
-                                   .where(IcpCase.agreement_id.in_(agreement_ids))))
+    meeting_ids = set(connection.scalars(select(CaseDecision.meeting_id).distinct().select_from(CaseDecision)
+                                         .join(IcpCase, CaseDecision.case_id == IcpCase.id)
+                                         .where(IcpCase.agreement_id.in_(agreement_ids))))
     _agreements_refresh(connection, agreement_ids)
-    if years:
-        _years_refresh(connection, years)
+    if meeting_ids:
+        _years_refresh(connection, set(connection.scalars(select(decision_year()).distinct()
+                                                          .where(Meeting.id.in_(meeting_ids)))))
+        _meetings_refresh(connection, meeting_ids)
 
 
 def _values(obj, key: str) -> set:
@@ -106,12 +148,13 @@ def _changed(obj, keys) -> bool:
 
 
 def summary_after_flush(session: Session, _context) -> None:
-    """Refresh the summary rows of every agreement and year whose decisions this flush added, changed,
-    removed or moved (a decision to another case or meeting, a case to another agreement or class, a
-    meeting to another date), old and new."""
+    """Refresh the summary rows of every agreement, year and meeting whose decisions this flush added,
+    changed, removed or moved (a decision to another case or meeting, a case to another agreement or class,
+    a meeting to another date), old and new."""
     if session.info.get(STALE):  # the commit rebuilds all of it anyway
         return
     case_ids, meeting_ids, agreement_ids, years, cases_changed = set(), set(), set(), set(), set()
+    deleted_meetings = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         dirty = obj in session.dirty
         if isinstance(obj, CaseDecision):
@@ -126,10 +169,12 @@ def summary_after_flush(session: Session, _context) -> None:
             if dirty:
                 cases_changed.add(obj.id)
         elif isinstance(obj, Meeting):
+            if obj in session.deleted:
+                deleted_meetings.add(obj.id)
             if dirty and not _changed(obj, ("held_on",)):
                 continue
             years |= {d.year for d in _values(obj, "held_on")}
-    if not (case_ids or agreement_ids or years):
+    if not (case_ids or agreement_ids or years or deleted_meetings):
         return
     connection = session.connection()
     case_ids.discard(None)
@@ -147,6 +192,8 @@ def summary_after_flush(session: Session, _context) -> None:
         _agreements_refresh(connection, agreement_ids)
     if years:
         _years_refresh(connection, years)
+    if meeting_ids or deleted_meetings:
+        _meetings_refresh(connection, meeting_ids | deleted_meetings)
 
 
 STALE = "credit_summary_stale"

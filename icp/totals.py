@@ -2,19 +2,21 @@
 
 Credits are summed per currency as recorded (USD points and NTD points are never added together);
 the defense share uses USD points, counting NTD decisions only through their recorded rate. Totals over
-every year read the credit summary (models.summary, kept exact by icp.summary) rather than every decision.
+every year, per year and per steering meeting read the credit summary (models.summary, kept exact by
+icp.summary) rather than every decision.
 """
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
-from sqlalchemy import case as sql_case, distinct, func, literal, select
+from sqlalchemy import Date, bindparam, case as sql_case, distinct, func, literal, select
 
 from icp.credits import CENT, FINAL_APPROVED, PRE_APPROVED, money_sum
 from icp.extensions import db
-from icp.summary import decision_year, years_where
+from icp.summary import decision_year
 from models import (Agency, Agreement, AgreementCredit, CaseDecision, Contractor, DefenseTarget, IcpCase, Meeting,
-                    Procurement, YearCredit)
+                    MeetingCredit, Procurement, YearDimensionCredit)
 from models.choices import DECISION_KINDS, STEERING_MEETING
 
 DEFENSE_CLASSES = ("直接國防工合", "間接國防工合")
@@ -48,14 +50,14 @@ DIMENSIONS = {
     "defense_class": (IcpCase.defense_class, IcpCase.defense_class),
     "currency": (CaseDecision.currency, CaseDecision.currency),
 }
-# the same dimensions read from the credit summary: per year, or per agreement (all years)
-YEAR_DIMENSIONS = {
-    "year": (YearCredit.year, YearCredit.year),
-    "case_type": (YearCredit.case_type, YearCredit.case_type),
-    "field": (YearCredit.field, YearCredit.field),
-    "defense_class": (YearCredit.defense_class, YearCredit.defense_class),
-    "currency": (YearCredit.currency, YearCredit.currency),
-}
+# the same dimensions read from the credit summary: per year (year_dimension_credit: the rows of one dimension,
+# for the year and the currency those of the defense class, the dimension with the fewest values), or per
+# agreement (all years)
+YEAR_DIMENSIONS = {"year": ("defense_class", YearDimensionCredit.year),
+                   "case_type": ("case_type", YearDimensionCredit.value),
+                   "field": ("field", YearDimensionCredit.value),
+                   "defense_class": ("defense_class", YearDimensionCredit.value),
+                   "currency": ("defense_class", YearDimensionCredit.currency)}
 AGREEMENT_DIMENSIONS = {"contractor": DIMENSIONS["contractor"], "agency": DIMENSIONS["agency"]}
 
 
@@ -86,13 +88,32 @@ def _summary_joined(query):
 
 def credits_by(dimension: str, *, year: int | None = None) -> list[Credits]:
     """Pre-approved and final credits grouped by one dimension and currency (optionally one year)."""
+    query = _credits_query(dimension, one_year=year is not None)
+    return [Credits(key=k, label=str(lbl), currency=cur, pre_count=int(pc or 0), pre=_d(p), final_count=int(fc or 0),
+                    final=_d(f)) for k, lbl, cur, pc, p, fc, f in db.session.execute(query, _year_params(year))]
+
+
+def _year_params(year: int | None) -> dict:
+    """The bound values of a statement of one year: the year, and its meetings' date range."""
+    return {} if year is None else {"year": year, "start": date(year, 1, 1), "end": date(year + 1, 1, 1)}
+
+
+IN_YEAR = (Meeting.held_on >= bindparam("start", type_=Date)) & (Meeting.held_on < bindparam("end", type_=Date))
+
+
+@lru_cache(maxsize=None)
+def _credits_query(dimension: str, *, one_year: bool):
+    """credits_by's statement, built once per dimension (building it costs more than running it on the summary);
+    a year is bound at execution (_year_params)."""
     if dimension in YEAR_DIMENSIONS:
-        key, label = YEAR_DIMENSIONS[dimension]
-        currency = YearCredit.currency
-        query = select(key, label, currency, *_credit_sums(YearCredit.kind, YearCredit.decisions, YearCredit.credits))
-        if year is not None:
-            query = query.where(YearCredit.year == year)
-    elif year is None:
+        rows, key = YEAR_DIMENSIONS[dimension]
+        label, summary = key, YearDimensionCredit
+        currency = summary.currency
+        query = select(key, label, currency, *_credit_sums(summary.kind, summary.decisions, summary.credits)) \
+            .where(summary.dimension == rows)
+        if one_year:
+            query = query.where(summary.year == bindparam("year"))
+    elif not one_year:
         key, label = AGREEMENT_DIMENSIONS[dimension]
         currency = AgreementCredit.currency
         query = _summary_joined(select(key, label, currency, *_credit_sums(
@@ -101,10 +122,8 @@ def credits_by(dimension: str, *, year: int | None = None) -> list[Credits]:
         key, label = DIMENSIONS[dimension]
         currency = CaseDecision.currency
         query = _decisions_joined(select(key, label, currency, *_credit_sums())) \
-            .where(years_where([year]), CaseDecision.kind.in_((PRE_APPROVED, FINAL_APPROVED)))
-    query = query.group_by(key, label, currency).order_by(key, currency)
-    return [Credits(key=k, label=str(lbl), currency=cur, pre_count=int(pc or 0), pre=_d(p), final_count=int(fc or 0),
-                    final=_d(f)) for k, lbl, cur, pc, p, fc, f in db.session.execute(query)]
+            .where(IN_YEAR, CaseDecision.kind.in_((PRE_APPROVED, FINAL_APPROVED)))
+    return query.group_by(key, label, currency).order_by(key, currency)
 
 
 @dataclass
@@ -165,22 +184,27 @@ class MeetingResult:
     credits: dict = field(default_factory=dict)  # (kind, currency) → credits
 
 
+STEERING_RESULTS = (
+    select(Meeting.id, Meeting.held_on, Meeting.title, Meeting.minutes_approved_on, Meeting.db_updated_on,
+           MeetingCredit.kind, MeetingCredit.currency, MeetingCredit.decisions, MeetingCredit.credits)
+    .outerjoin(MeetingCredit, MeetingCredit.meeting_id == Meeting.id)
+    .where(Meeting.kind == STEERING_MEETING, IN_YEAR)
+    .order_by(Meeting.held_on, Meeting.id, MeetingCredit.kind, MeetingCredit.currency))
+
+
 def steering_results(year: int) -> list[MeetingResult]:
-    meetings = {m.id: MeetingResult(id=m.id, held_on=m.held_on, title=m.title, minutes_approved_on=m.minutes_approved_on,
-                                    db_updated_on=m.db_updated_on)
-                for m in db.session.scalars(select(Meeting).where(Meeting.kind == STEERING_MEETING,
-                                                                  years_where([year]))
-                                            .order_by(Meeting.held_on))}
-    rows = db.session.execute(
-        select(CaseDecision.meeting_id, CaseDecision.kind, CaseDecision.currency, func.count(CaseDecision.id),
-               money_sum(CaseDecision.credits))
-        .join(Meeting, CaseDecision.meeting_id == Meeting.id)
-        .where(Meeting.kind == STEERING_MEETING, years_where([year]))
-        .group_by(CaseDecision.meeting_id, CaseDecision.kind, CaseDecision.currency))
-    for meeting_id, kind, currency, count, credits in rows:
-        result = meetings[meeting_id]
-        result.counts[kind] = result.counts.get(kind, 0) + count
-        result.credits[(kind, currency)] = _d(credits)
+    """The year's steering meetings, each with its decisions counted and summed per kind and currency: one
+    read of the meetings joined to their rows of the summary (meeting_credit)."""
+    meetings: dict[int, MeetingResult] = {}
+    for meeting_id, held_on, title, approved_on, updated_on, kind, currency, count, credits in \
+            db.session.execute(STEERING_RESULTS, _year_params(year)):
+        result = meetings.get(meeting_id)
+        if result is None:
+            result = meetings[meeting_id] = MeetingResult(id=meeting_id, held_on=held_on, title=title,
+                                                          minutes_approved_on=approved_on, db_updated_on=updated_on)
+        if kind is not None:  # a meeting with no decisions has no summary rows
+            result.counts[kind] = result.counts.get(kind, 0) + count
+            result.credits[(kind, currency)] = _d(credits)
     return list(meetings.values())
 
 
@@ -193,13 +217,18 @@ class ProgramToDate:
     by_type: list             # [(case type, currency, final credits, % of that currency's final total)]
 
 
+_WITH_AGREEMENTS = Contractor.id.in_(select(Agreement.contractor_id))  # through the agreements' contractor index
+# per obligation currency: agreements and obligation; on each row, the contractors with an agreement and their
+# countries (no agreement, no row: none of either)
+AGREEMENTS = (select(Agreement.obligation_currency, func.count(Agreement.id), money_sum(Agreement.obligation),
+                     select(func.count(Contractor.id)).where(_WITH_AGREEMENTS).scalar_subquery(),
+                     select(func.count(distinct(Contractor.country))).where(_WITH_AGREEMENTS).scalar_subquery())
+              .group_by(Agreement.obligation_currency).order_by(Agreement.obligation_currency))
+
+
 def program_to_date() -> ProgramToDate:
-    agreements, countries, contractors = db.session.execute(
-        select(func.count(distinct(Agreement.id)), func.count(distinct(Contractor.country)),
-               func.count(distinct(Contractor.id))).select_from(Agreement)
-        .join(Contractor, Agreement.contractor_id == Contractor.id)).one()
-    obligation = {cur: _d(total) for cur, total in db.session.execute(
-        select(Agreement.obligation_currency, money_sum(Agreement.obligation)).group_by(Agreement.obligation_currency))}
+    obligation = db.session.execute(AGREEMENTS).all()
+    contractors, countries = (obligation[0][3], obligation[0][4]) if obligation else (0, 0)
     by_type = credits_by("case_type")
     totals = {}
     for row in by_type:
@@ -207,8 +236,8 @@ def program_to_date() -> ProgramToDate:
     shares = [(row.label, row.currency, row.final,
                (row.final * 100 / totals[row.currency]).quantize(CENT) if totals[row.currency] else ZERO)
               for row in by_type]
-    return ProgramToDate(agreements=agreements, countries=countries, contractors=contractors, obligation=obligation,
-                         by_type=shares)
+    return ProgramToDate(agreements=sum(row[1] for row in obligation), countries=countries, contractors=contractors,
+                         obligation={row[0]: _d(row[2]) for row in obligation}, by_type=shares)
 
 
 @dataclass
@@ -233,23 +262,27 @@ class DefenseShare:
         return self._pct(self.final_defense, self.final_total)
 
 
-def defense_target_for(year: int, targets: list[DefenseTarget]) -> Decimal | None:
+def defense_target_for(year: int, targets) -> Decimal | None:
     """The target in force for a year: the latest non-long-term target set for that year or before."""
     eligible = [t for t in targets if not t.long_term and t.year <= year]
     return max(eligible, key=lambda t: t.year).target_pct if eligible else None
 
 
+DEFENSE_SHARES = (
+    select(YearDimensionCredit.year,
+           *(money_sum(sql_case((condition, YearDimensionCredit.usd_credits), else_=0))
+             for kind in (PRE_APPROVED, FINAL_APPROVED)
+             for condition in ((YearDimensionCredit.kind == kind) & YearDimensionCredit.value.in_(DEFENSE_CLASSES),
+                               YearDimensionCredit.kind == kind)))
+    .where(YearDimensionCredit.dimension == "defense_class")
+    .group_by(YearDimensionCredit.year).order_by(YearDimensionCredit.year))
+
+
 def defense_shares() -> tuple[list[DefenseShare], DefenseShare, Decimal | None]:
     """Per decision year and to date, the defense (direct + indirect) share of USD points, with targets."""
-    defense = YearCredit.defense_class.in_(DEFENSE_CLASSES)
-    is_pre, is_final = YearCredit.kind == PRE_APPROVED, YearCredit.kind == FINAL_APPROVED
-    usd = YearCredit.usd_credits
-    rows = db.session.execute(
-        select(YearCredit.year,
-               money_sum(sql_case((is_pre & defense, usd), else_=0)), money_sum(sql_case((is_pre, usd), else_=0)),
-               money_sum(sql_case((is_final & defense, usd), else_=0)), money_sum(sql_case((is_final, usd), else_=0)))
-        .group_by(YearCredit.year).order_by(YearCredit.year)).all()
-    targets = list(db.session.scalars(select(DefenseTarget).order_by(DefenseTarget.year)))
+    rows = db.session.execute(DEFENSE_SHARES).all()
+    targets = db.session.execute(select(DefenseTarget.year, DefenseTarget.target_pct, DefenseTarget.long_term)
+                                 .order_by(DefenseTarget.year)).all()
     years = [DefenseShare(year=y, pre_defense=_d(pd), pre_total=_d(pt), final_defense=_d(fd), final_total=_d(ft),
                           target_pct=defense_target_for(y, targets)) for y, pd, pt, fd, ft in rows]
     to_date = DefenseShare(year=None, pre_defense=sum((y.pre_defense for y in years), ZERO),

@@ -42,6 +42,7 @@ class Agreement(Record):
         not_before("deadline", "signed_on"),
         not_before("extended_deadline", "deadline"),
         Index("ix_agreement_status_signed_on", "status", "signed_on"),  # the list filtered by status, newest first
+        Index("ix_agreement_currency_obligation", "obligation_currency", "obligation"),  # obligation totals, index only
     )
 
     number: Mapped[str] = mapped_column(String(50), unique=True, info=labelled("協議書編號"))

@@ -67,3 +67,38 @@ def test_app_factory_leaves_flask_migrate_unimported():
             "print(sorted(m for m in ('flask_migrate', 'alembic', 'mako') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_summary_revision_fills_its_tables_from_the_decisions_already_stored(empty_database_url):
+    """0007 upgrades a database holding decisions: its tables equal the GROUP BYs the app keeps them with."""
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from icp import summary
+    from icp.demo import demo_load
+    from models import MeetingCredit, YearDimensionCredit
+
+    def rows(query, keys):
+        return {tuple(row[:keys]): tuple(Decimal(v).quantize(Decimal("0.01")) for v in row[keys:])
+                for row in db.session.execute(query)}
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True})
+    with app.app_context():
+        upgrade()
+        demo_load()
+        downgrade(revision="0006")
+        upgrade()
+        meetings = rows(select(MeetingCredit.meeting_id, MeetingCredit.kind, MeetingCredit.currency,
+                               MeetingCredit.decisions, MeetingCredit.credits), 3)
+        dimensions = rows(select(YearDimensionCredit.dimension, YearDimensionCredit.year, YearDimensionCredit.kind,
+                                 YearDimensionCredit.currency, YearDimensionCredit.value, YearDimensionCredit.decisions,
+                                 YearDimensionCredit.credits, YearDimensionCredit.usd_credits), 5)
+        assert meetings and meetings == rows(summary.meeting_sums(), 3)
+        expected = {}
+        for dimension in summary.YEAR_DIMENSIONS:
+            expected.update({(dimension, *key[:3], key[4]): values
+                             for key, values in rows(summary.year_dimension_sums(dimension), 5).items()})
+        assert dimensions and dimensions == expected
+        db.session.remove()
+        db.engine.dispose()

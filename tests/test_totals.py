@@ -8,11 +8,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, text
 
-from icp import summary
-from icp.credits import CHECKLIST
+from icp import summary, totals
+from icp.credits import CHECKLIST, FINAL_APPROVED, PRE_APPROVED, usd_points
 from icp.demo import demo_load
 from icp.extensions import db
-from models import Agreement, AgreementCredit, CaseDecision, Contractor, IcpCase, Meeting, YearCredit
+from models import (Agreement, AgreementCredit, CaseDecision, Contractor, IcpCase, Meeting, MeetingCredit, YearCredit,
+                    YearDimensionCredit)
+from models.choices import STEERING_MEETING
 from tests.conftest import query_count
 
 D = Decimal
@@ -146,8 +148,72 @@ def _summary_matches_a_fresh_group_by() -> None:
     stored_years = rows(select(YearCredit.year, YearCredit.kind, YearCredit.currency, YearCredit.case_type,
                                YearCredit.field, YearCredit.defense_class, YearCredit.decisions, YearCredit.credits,
                                YearCredit.usd_credits), 6)
+    stored_meetings = rows(select(MeetingCredit.meeting_id, MeetingCredit.kind, MeetingCredit.currency,
+                                  MeetingCredit.decisions, MeetingCredit.credits), 3)
     assert stored_agreements == rows(summary.agreement_sums(), 3)
     assert stored_years == rows(summary.year_sums(), 6)
+    assert stored_meetings == rows(summary.meeting_sums(), 3)
+    _figures_match_the_decisions()
+
+
+def _ledger() -> list[tuple]:
+    """Every decision with what the summary groups it by, read one by one (no GROUP BY, no summary)."""
+    return [(d.meeting_id, d.meeting.held_on.year, d.meeting.kind, d.kind, d.currency, d.credits,
+             usd_points(credits=d.credits, currency=d.currency, rate=d.exchange_rate) or D(0),
+             {"case_type": d.case.case_type, "field": d.case.field, "defense_class": d.case.defense_class})
+            for d in db.session.scalars(select(CaseDecision))]
+
+
+def _figures_match_the_decisions() -> None:
+    """The summary's figures, as the totals pages read them, equal sums over the decisions done here in Python:
+    the rows of year_dimension_credit, each year's steering results (every kind), the defense shares and the
+    totals by each dimension of the year."""
+    ledger = _ledger()
+    expected_dimensions, meetings, shares = {}, {}, {}
+    for meeting_id, year, meeting_kind, kind, currency, credits, usd, dimensions in ledger:
+        if meeting_kind == STEERING_MEETING:
+            count, total = meetings.get((year, meeting_id, kind, currency), (0, D(0)))
+            meetings[(year, meeting_id, kind, currency)] = (count + 1, total + credits)
+        if kind not in (PRE_APPROVED, FINAL_APPROVED):
+            continue
+        for dimension, value in dimensions.items():
+            key = (dimension, year, kind, currency, value)
+            count, total, usd_total = expected_dimensions.get(key, (0, D(0), D(0)))
+            expected_dimensions[key] = (count + 1, total + credits, usd_total + usd)
+        defense = dimensions["defense_class"] in totals.DEFENSE_CLASSES
+        share = shares.setdefault(year, {})
+        for part in (kind, (kind, "defense")) if defense else (kind,):
+            share[part] = share.get(part, D(0)) + usd
+    stored = {(r.dimension, r.year, r.kind, r.currency, r.value): (r.decisions, D(r.credits).quantize(D("0.01")),
+                                                                    D(r.usd_credits).quantize(D("0.01")))
+              for r in db.session.scalars(select(YearDimensionCredit))}
+    assert stored == expected_dimensions
+
+    years = {held_on.year for held_on in db.session.scalars(select(Meeting.held_on))}
+    for year in years:
+        shown = {}
+        for result in totals.steering_results(year):
+            assert sum(result.counts.values()) == sum(
+                count for (y, m, _k, _c), (count, _t) in meetings.items() if (y, m) == (year, result.id))
+            for (kind, currency), credits in result.credits.items():
+                shown[(year, result.id, kind, currency)] = credits
+        assert shown == {key: total for key, (_count, total) in meetings.items() if key[0] == year}
+        for dimension in ("year", "case_type", "field", "defense_class", "currency"):
+            expected = {}
+            for (dim, y, kind, currency, value), (count, total, _usd) in expected_dimensions.items():
+                if y != year or dim != ("defense_class" if dimension in ("year", "currency") else dimension):
+                    continue
+                key = {"year": y, "currency": currency}.get(dimension, value)
+                figures = expected.setdefault((key, currency), [0, D(0), 0, D(0)])
+                figures[0 if kind == PRE_APPROVED else 2] += count
+                figures[1 if kind == PRE_APPROVED else 3] += total
+            assert {(row.key, row.currency): [row.pre_count, row.pre, row.final_count, row.final]
+                    for row in totals.credits_by(dimension, year=year)} == expected, (dimension, year)
+    per_year, _to_date, _long_term = totals.defense_shares()
+    assert {s.year: (s.pre_defense, s.pre_total, s.final_defense, s.final_total) for s in per_year} == {
+        year: tuple(share.get(part, D(0)) for part in ((PRE_APPROVED, "defense"), PRE_APPROVED,
+                                                        (FINAL_APPROVED, "defense"), FINAL_APPROVED))
+        for year, share in shares.items()}
 
 
 def test_credit_summary_equals_a_fresh_group_by_after_random_edits(app):
@@ -160,8 +226,8 @@ def test_credit_summary_equals_a_fresh_group_by_after_random_edits(app):
     meetings = db.session.scalars(select(Meeting)).all()
     created = []
     for step in range(120):
-        action = rng.choice(("add", "add", "edit", "kind", "delete", "case_move", "case_class", "decision_move",
-                             "meeting_date", "case_delete"))
+        action = rng.choice(("add", "add", "edit", "kind", "currency", "delete", "case_move", "case_class",
+                             "decision_move", "meeting_date", "case_delete"))
         if action == "add" or not created:
             case = IcpCase(number=f"R-{step:04d}", title=f"隨機個案{step}", agreement=rng.choice(agreements),
                            case_type="技術移轉", field="航太", defense_class=rng.choice(("直接國防工合", "產業工合")),
@@ -180,6 +246,9 @@ def test_credit_summary_equals_a_fresh_group_by_after_random_edits(app):
                 decision.approved_value = D(rng.randint(1, 10**7)) / 100
             elif action == "kind" and decision:
                 decision.kind = rng.choice(("預核通過", "實核通過", "結案"))
+            elif action == "currency" and decision:
+                decision.currency, decision.exchange_rate = ("USD", None) if decision.currency == "NTD" \
+                    else ("NTD", D("29.875"))
             elif action == "delete" and decision:
                 db.session.delete(decision)
             elif action == "case_move":
@@ -212,12 +281,14 @@ def test_credit_summary_is_rebuilt_after_a_bulk_insert(app):
     _summary_matches_a_fresh_group_by()
 
 
-def test_summary_rebuild_command_repairs_a_summary_damaged_outside_the_app(app):
+@pytest.mark.parametrize("damage", ["DELETE FROM agreement_credit", "UPDATE year_credit SET credits = credits + 1",
+                                    "UPDATE meeting_credit SET decisions = decisions + 1",
+                                    "UPDATE year_dimension_credit SET usd_credits = usd_credits + 0.01"])
+def test_summary_rebuild_command_repairs_a_summary_damaged_outside_the_app(app, damage):
     from icp.scale import scale_load
 
     scale_load(cases=100, agreements=10, contractors=3, firms=20)
-    db.session.execute(text("DELETE FROM agreement_credit"))
-    db.session.execute(text("UPDATE year_credit SET credits = credits + 1"))
+    db.session.execute(text(damage))
     db.session.commit()
     with pytest.raises(AssertionError):
         _summary_matches_a_fresh_group_by()
@@ -242,4 +313,99 @@ def test_a_deferred_summary_skips_each_flush_and_is_rebuilt_once_at_commit(app, 
     assert refreshed == []
     db.session.commit()
     assert refreshed == [None]
+    _summary_matches_a_fresh_group_by()
+
+
+def _steering_page(viewer, year: int) -> dict:
+    """The year view's steering table: per meeting date, (pre count, final count, every figure with its currency)."""
+    page = viewer.get(f"/admin/totals/?year={year}").text
+    return {row[0]: (_number(row[2]), _number(row[4]), row[3].split(), row[5].split(), row[6])
+            for row in _cells(page, "steering-results")}
+
+
+def test_year_view_follows_each_edit_of_a_decision_to_the_point(app, viewer):
+    """Moving a decision to a meeting of another year, changing its kind, credits or currency, and deleting it:
+    after each, the year view and every summary figure equal a direct sum over the decisions."""
+    worked_check_build()
+    _summary_matches_a_fresh_group_by()
+    assert _steering_page(viewer, 2011)["100.09.08"] == (4, 3, ["223,250,000", "USD"],
+                                                         ["199,162,419", "NTD", "13,926,904", "USD"], "")
+    later = Meeting(kind=STEERING_MEETING, held_on=date(2012, 2, 9), title="101年第1次推動小組會議")
+    db.session.add(later)
+    db.session.commit()
+    september = db.session.scalar(select(Meeting).where(Meeting.held_on == date(2011, 9, 8)))
+    decision = db.session.scalars(select(CaseDecision).where(CaseDecision.meeting_id == september.id,
+                                                             CaseDecision.kind == PRE_APPROVED)).first()
+
+    decision.meeting = later  # moved to a meeting of the next year
+    db.session.commit()
+    _summary_matches_a_fresh_group_by()
+    assert _steering_page(viewer, 2011)["100.09.08"][:3] == (3, 3, ["167,437,500", "USD"])
+    assert _steering_page(viewer, 2012)["101.02.09"][:3] == (1, 0, ["55,812,500", "USD"])
+
+    decision.kind = "再協商"  # no longer a pre-approval: counted among the other decisions, its credits kept apart
+    db.session.commit()
+    _summary_matches_a_fresh_group_by()
+    assert _steering_page(viewer, 2012)["101.02.09"] == (0, 0, [], [], "再協商 1")
+
+    decision.kind, decision.approved_value = PRE_APPROVED, D("1234567.89")  # credits = value × multiplier 1
+    db.session.commit()
+    _summary_matches_a_fresh_group_by()
+    assert _steering_page(viewer, 2012)["101.02.09"][2] == ["1,234,567.89", "USD"]
+
+    decision.currency, decision.exchange_rate = "NTD", D("30.5")
+    db.session.commit()
+    _summary_matches_a_fresh_group_by()
+    assert _steering_page(viewer, 2012)["101.02.09"][2] == ["1,234,567.89", "NTD"]
+    shares = {s.year: s for s in totals.defense_shares()[0]}
+    assert shares[2012].pre_total == D("40477.64")  # 1,234,567.89 / 30.5, to the cent
+
+    db.session.delete(decision)
+    db.session.commit()
+    _summary_matches_a_fresh_group_by()
+    assert _steering_page(viewer, 2012)["101.02.09"] == (0, 0, [], [], "")
+    assert db.session.scalar(select(func.count()).select_from(MeetingCredit)
+                             .where(MeetingCredit.meeting_id == later.id)) == 0
+    assert 2012 not in {s.year for s in totals.defense_shares()[0]}
+
+    db.session.delete(later)  # a meeting without decisions leaves no rows behind
+    db.session.commit()
+    _summary_matches_a_fresh_group_by()
+
+
+def test_credit_summary_equals_the_decisions_after_an_import_and_a_reimport(app, tmp_path):
+    """The import writes new decisions below the ORM (creates_write) and updates through it, all under
+    summary_defer: the commit's rebuild leaves every summary figure equal to the decisions."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from icp.importer import workbook_import
+    from icp.interchange import workbook_export
+
+    demo_load()
+    out = io.BytesIO()
+    workbook_export(out)
+    db.session.remove()
+    db.drop_all()
+    db.create_all()
+    first = tmp_path / "first.xlsx"
+    first.write_bytes(out.getvalue())
+    result = workbook_import(first)
+    assert result.ok and result.written
+    assert db.session.scalar(select(func.count()).select_from(MeetingCredit))
+    _summary_matches_a_fresh_group_by()
+
+    workbook = load_workbook(io.BytesIO(out.getvalue()))
+    sheet = workbook["審議結果"]
+    keys = [c.value for c in sheet[2]]
+    rows = [r for r in sheet.iter_rows(min_row=3) if r[keys.index("kind")].value in (PRE_APPROVED, FINAL_APPROVED)]
+    for row in rows[:3]:  # credits and currency changed: updates through the ORM
+        row[keys.index("approved_value")].value = 7654321.5
+        row[keys.index("currency")].value = "NTD"
+        row[keys.index("exchange_rate")].value = 31.25
+    second = tmp_path / "second.xlsx"
+    workbook.save(second)
+    result = workbook_import(second)
+    assert result.ok and result.written and sum(c.updated for c in result.counts) == 3, result.problems
     _summary_matches_a_fresh_group_by()

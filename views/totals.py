@@ -7,7 +7,7 @@ from urllib.parse import quote_plus
 from flask import abort, g, request, session, url_for
 from flask_admin import BaseView, expose
 from flask_admin.contrib.sqla.filters import EnumEqualFilter
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
 
 from icp import totals
@@ -39,10 +39,18 @@ def year_selected() -> int:
     return latest.year if latest else date.today().year
 
 
-def years_available() -> list[int]:
+def years_available() -> list[tuple[int, str]]:
+    """The years the year menu offers, newest first, each with its label."""
     first = db.session.scalar(select(func.min(Meeting.held_on)))
     last = max(date.today().year, year_selected())
-    return list(range(last, (first.year if first else last) - 1, -1))
+    return year_labels(range(last, (first.year if first else last) - 1, -1))
+
+
+def year_labels(years) -> list[tuple[int, str]]:
+    """Each year with its label (民國100年（2011）), the label's pattern translated once for all of them: the
+    year menu lists every year since the first meeting on every page that has one."""
+    pattern = _("民國%(roc)s年（%(year)s）")  # given no values, gettext returns the translated pattern itself
+    return [(year, pattern % {"roc": roc_year(year), "year": year}) for year in years]
 
 
 def money(value) -> str:
@@ -95,6 +103,44 @@ def agreement_cells(rows: list[totals.AgreementTotal]) -> list[tuple]:
             for row in rows]
 
 
+def steering_cells(meetings: list[totals.MeetingResult]) -> list[tuple]:
+    """The steering-results table's cells as text and links, made here for the same reason as agreement_cells:
+    a dozen links per meeting cost more as template calls than the query behind them."""
+    rows = []
+    for m in meetings:
+        figures = {PRE_APPROVED: [], FINAL_APPROVED: []}
+        for (kind, currency), credits in m.credits.items():
+            if kind in figures:
+                figures[kind].append((currency, ledger_url(meeting=m.id, kind=kind, currency=currency), money(credits)))
+        others = [(ledger_url(meeting=m.id, kind=kind), kind, count) for kind, count in m.counts.items()
+                  if kind not in figures]
+        rows.append((roc_date_table(m.held_on), m.title,
+                     ledger_url(meeting=m.id, kind=PRE_APPROVED), m.counts.get(PRE_APPROVED, 0), figures[PRE_APPROVED],
+                     ledger_url(meeting=m.id, kind=FINAL_APPROVED), m.counts.get(FINAL_APPROVED, 0),
+                     figures[FINAL_APPROVED], others, roc_date_table(m.minutes_approved_on),
+                     roc_date_table(m.db_updated_on)))
+    return rows
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+def share_cells(shares: list[totals.DefenseShare], year: int) -> list[tuple]:
+    """The defense-share table's rows as text (as steering_cells): whether it is the year shown, the year, then
+    defense／all and the share, pre-approved and final, and the target."""
+    labels = dict(year_labels(s.year for s in shares))
+    return [(s.year == year, labels[s.year], money(s.pre_defense), money(s.pre_total), _percent(s.pre_pct),
+             money(s.final_defense), money(s.final_total), _percent(s.final_pct), _percent(s.target_pct))
+            for s in shares]
+
+
+def type_cells(by_type: list[tuple]) -> list[tuple]:
+    """Program to date by case type as text and links (as steering_cells)."""
+    return [(label, ledger_url(case_type=label, kind=FINAL_APPROVED, currency=currency), money(credits), currency,
+             f"{pct}%") for label, currency, credits, pct in by_type]
+
+
 class TotalsView(SecureMixin, BaseView):
     def render(self, template, **kwargs):
         kwargs.setdefault("year", year_selected())
@@ -106,8 +152,10 @@ class TotalsView(SecureMixin, BaseView):
     def index(self):
         year = year_selected()
         shares, to_date, long_term = totals.defense_shares()
-        return self.render("admin/totals/index.html", meetings=totals.steering_results(year), shares=shares,
-                           to_date=to_date, long_term=long_term, program=totals.program_to_date())
+        program = totals.program_to_date()
+        return self.render("admin/totals/index.html", meetings=steering_cells(totals.steering_results(year)),
+                           shares=share_cells(shares, year), to_date=to_date, long_term=long_term, program=program,
+                           by_type=type_cells(program.by_type))
 
     @expose("/agreements/")
     def agreements(self):

@@ -20,7 +20,8 @@ from icp.reports import INT, MONEY, PCT, ROC_DATE, Chart, Column, Sheet, Workboo
 from icp.roc import roc_year
 from icp.totals import Credits, MeetingResult, steering_results
 from models import (Agreement, BudgetLine, CapabilityAssessment, CaseDecision, Contractor, DomesticFirm, Event,
-                    FactoryVisit, IcpCase, Meeting, OverseasTrip, PlanChange, assessment_firm, case_firm, event_firm)
+                    FactoryVisit, IcpCase, Meeting, MeetingCredit, OverseasTrip, PlanChange, assessment_firm, case_firm,
+                    event_firm)
 from models.choices import APPLICATION_FIELDS, CASE_TYPES, STEERING_MEETING
 
 RENEGOTIATE = "再協商"
@@ -449,14 +450,16 @@ def in_progress_at(end: date) -> list[tuple[str, int, Decimal]]:
 
 
 def steering_total(year: int) -> MeetingResult:
-    """The year's steering-meeting decisions counted and summed per kind and currency (the 合計 row)."""
+    """The year's steering-meeting decisions counted and summed per kind and currency (the 合計 row), from
+    the meetings' rows of the credit summary (meeting_credit)."""
     start, end = period_of(year)
     total = MeetingResult(id=0, held_on=None, title="合計", minutes_approved_on=None, db_updated_on=None)
     rows = db.session.execute(
-        select(CaseDecision.kind, CaseDecision.currency, func.count(CaseDecision.id), money_sum(CaseDecision.credits))
-        .join(Meeting, CaseDecision.meeting_id == Meeting.id)
+        select(MeetingCredit.kind, MeetingCredit.currency, func.sum(MeetingCredit.decisions),
+               money_sum(MeetingCredit.credits))
+        .join(Meeting, MeetingCredit.meeting_id == Meeting.id)
         .where(Meeting.kind == STEERING_MEETING, Meeting.held_on.between(start, end))
-        .group_by(CaseDecision.kind, CaseDecision.currency))
+        .group_by(MeetingCredit.kind, MeetingCredit.currency))
     for kind, currency, count, credits in rows:
         total.counts[kind] = total.counts.get(kind, 0) + count
         total.credits[(kind, currency)] = Decimal(credits or 0).quantize(CENT)
