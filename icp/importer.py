@@ -318,7 +318,8 @@ class KeyIndex:
 
     Asked of the database a chunk at a time (prefetch: the keys a chunk names, one query per key column
     used), not held for the whole file: the records this import creates are written at the end of each
-    chunk (chunk_write), so the database answers for them too, and what is held is one chunk's keys.
+    chunk (chunk_write), so the database answers for them too; what is held is the answers for at most
+    KEYS_HELD keys (chunk_end) and the current chunk's new records.
     """
 
     def __init__(self, spec: Spec, loaded: dict):
@@ -332,7 +333,7 @@ class KeyIndex:
         # a row can match a stored record (checked before this import writes any: sheets come in dependency
         # order, so a model's index is made before its own sheet is read)
         self.stored = db.session.scalar(select(spec.model.id).limit(1)) is not None
-        self.found: dict[tuple, list] = {}  # this chunk's keys → stored ids, in id order
+        self.found: dict[tuple, list] = {}  # keys asked for → ids in the database, in id order (up to KEYS_HELD)
         self.pending: dict[tuple, list] = {}  # keys → this chunk's new records, until they are written
         self.rejected: set[tuple] = set()  # keys of rows with problems (for the message of a reference to them)
 
@@ -340,7 +341,7 @@ class KeyIndex:
         return tuple(v.id if hasattr(v, "__table__") else v for v in (values.get(k) for k in self.spec.key))
 
     def prefetch(self, keys) -> None:
-        """Ask the database once for the records of every key in `keys` not asked for yet in this chunk."""
+        """Ask the database once for the records of every key in `keys` not held yet."""
         wanted = {key for key in keys if key not in self.found}
         if not wanted:
             return
