@@ -76,43 +76,34 @@ def meeting_sums(meeting_ids=None):
     return query if meeting_ids is None else query.where(CaseDecision.meeting_id.in_(meeting_ids))
 
 
-def _agreements_refresh(connection, agreement_ids) -> None:
-    table = AgreementCredit.__table__
-    columns = ["agreement_id", "kind", "currency", "decisions", "credits"]
-    if agreement_ids is None:
+def _rows_replace(connection, table, key: str, ids, columns: list[str], *queries) -> None:
+    """Replace a summary table's rows (all of them, or those whose `key` is in `ids`) with the GROUP BYs' rows."""
+    if ids is None:
         connection.execute(delete(table))
     else:
-        connection.execute(delete(table).where(table.c.agreement_id.in_(agreement_ids)))
-    connection.execute(insert(table).from_select(columns, agreement_sums(agreement_ids)))
+        connection.execute(delete(table).where(table.c[key].in_(ids)))
+    for query in queries:
+        connection.execute(insert(table).from_select(columns, query))
+
+
+def _agreements_refresh(connection, agreement_ids) -> None:
+    _rows_replace(connection, AgreementCredit.__table__, "agreement_id", agreement_ids,
+                  ["agreement_id", "kind", "currency", "decisions", "credits"], agreement_sums(agreement_ids))
 
 
 def _years_refresh(connection, years) -> None:
-    table = YearCredit.__table__
-    columns = ["year", "kind", "currency", "case_type", "field", "defense_class", "decisions", "credits", "usd_credits"]
-    if years is None:
-        connection.execute(delete(table))
-    else:
-        connection.execute(delete(table).where(table.c.year.in_(years)))
-    connection.execute(insert(table).from_select(columns, year_sums(years)))
+    _rows_replace(connection, YearCredit.__table__, "year", years,
+                  ["year", "kind", "currency", "case_type", "field", "defense_class", "decisions", "credits",
+                   "usd_credits"], year_sums(years))
     # then, from the rows just written, the same years per dimension
-    table = YearDimensionCredit.__table__
-    columns = ["year", "kind", "currency", "dimension", "value", "decisions", "credits", "usd_credits"]
-    if years is None:
-        connection.execute(delete(table))
-    else:
-        connection.execute(delete(table).where(table.c.year.in_(years)))
-    for dimension in YEAR_DIMENSIONS:
-        connection.execute(insert(table).from_select(columns, year_dimension_sums(dimension, years)))
+    _rows_replace(connection, YearDimensionCredit.__table__, "year", years,
+                  ["year", "kind", "currency", "dimension", "value", "decisions", "credits", "usd_credits"],
+                  *(year_dimension_sums(dimension, years) for dimension in YEAR_DIMENSIONS))
 
 
 def _meetings_refresh(connection, meeting_ids) -> None:
-    table = MeetingCredit.__table__
-    columns = ["meeting_id", "kind", "currency", "decisions", "credits"]
-    if meeting_ids is None:
-        connection.execute(delete(table))
-    else:
-        connection.execute(delete(table).where(table.c.meeting_id.in_(meeting_ids)))
-    connection.execute(insert(table).from_select(columns, meeting_sums(meeting_ids)))
+    _rows_replace(connection, MeetingCredit.__table__, "meeting_id", meeting_ids,
+                  ["meeting_id", "kind", "currency", "decisions", "credits"], meeting_sums(meeting_ids))
 
 
 def summary_rebuild(session: Session, agreement_ids=None) -> None:
