@@ -635,9 +635,9 @@ class Importer:
         finally:
             workbook.close()
             self.scratch.close()
-            # What each chunk left alive (key indexes, held records) lives until the import ends; sheet_import
-            # moved it to the collector's permanent generation, sparing the full collections that would walk
-            # it again and again (a quarter of the time at 50,000 cases). Hand it back now.
+            # What each chunk left alive (held keys and records, the session's state) sheet_import moved to the
+            # collector's permanent generation, sparing the full collections that would walk it again and again
+            # (a quarter of the time at 50,000 cases). Hand it back now.
             gc.unfreeze()
         if self.result.problems or dry_run:
             db.session.rollback()
